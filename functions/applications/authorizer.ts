@@ -1,0 +1,27 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type {
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+} from 'aws-lambda';
+import { identify } from '../../shared/applications/identify.ts';
+import { bearerToken } from '../../shared/applications/keys.ts';
+import { type AuthContext, decideAccess, type RouteAuth, toAuthContext } from '../../shared/core/auth.ts';
+import { env } from '../../shared/core/env.ts';
+import { logger } from '../../shared/core/observability.ts';
+
+const routeAuth: Record<string, RouteAuth> = JSON.parse(env.ROUTE_AUTH ?? '{}');
+
+// Always "authorized": HTTP APIs answer a deny with their own body, so the verdict travels in the
+// context and the route's HTTP chain answers 401/403 with the API.md error body.
+export const handler = middy<
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult<AuthContext>
+>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const required = routeAuth[event.routeKey] ?? 'admin';
+    const token = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
+    const caller = token ? await identify(token, env.AUTH_CACHE_TTL_SECONDS) : undefined;
+    return { isAuthorized: true, context: toAuthContext(decideAccess(required, caller), caller) };
+  });

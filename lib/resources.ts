@@ -1,0 +1,42 @@
+// The stateful resources, as plain data: the CDK stateful stack and the local runtime both build
+// tables, queues and the bucket from these definitions, so there is no second copy to drift.
+
+/**
+ * Every table has the same generic shape (pk/sk plus three overloaded GSIs, all projecting ALL);
+ * each feature's repository decides what goes in the keys. Unused GSIs cost nothing.
+ */
+export const TABLES = ['applications', 'events', 'bus', 'locations', 'advisors', 'datasets'] as const;
+export type TableKey = (typeof TABLES)[number];
+
+export const TABLE_SHAPE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  indexes: ['gsi1', 'gsi2', 'gsi3'] as const,
+  /** GSI `gsiN` has partition key `gsiNpk` and sort key `gsiNsk`, both strings. */
+  ttlAttribute: 'expires_at',
+} as const;
+
+export interface QueueDef {
+  /** Seconds; at least the consumer's timeout (AWS requires ≥ the function timeout). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the queue's DLQ. */
+  maxReceiveCount: number;
+}
+
+export const QUEUES = {
+  eventsIngest: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  busFetch: { visibilityTimeoutSeconds: 900, maxReceiveCount: 4 },
+  locationMinutes: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  datasetsImport: { visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
+} as const satisfies Record<string, QueueDef>;
+export type QueueKey = keyof typeof QUEUES;
+
+/** One bucket; features own key prefixes. Objects created under a notification prefix go to its queue. */
+export const BUCKET = {
+  prefixes: { bus: 'bus/', datasets: 'datasets/' },
+  notifications: [{ prefix: 'datasets/uploads/', queue: 'datasetsImport' as QueueKey }],
+} as const;
+
+/** Secrets: deployed as Secrets Manager secrets, locally as env values (see shared/core/secrets.ts). */
+export const SECRETS = ['ADMIN_TOKEN', 'CURSOR_KEY'] as const;
+export type SecretKey = (typeof SECRETS)[number];

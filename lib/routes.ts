@@ -1,0 +1,89 @@
+import type { RouteAuth } from '../shared/core/auth.ts';
+import type { QueueKey, SecretKey, TableKey } from './resources.ts';
+
+// THE manifest: every HTTP route and queue consumer, its handler file and what it may touch. The CDK
+// API stack and the local runtime both read it; adding a route means adding one entry here.
+
+export interface Access {
+  tables?: Partial<Record<TableKey, 'read' | 'write' | 'readwrite'>>;
+  /** Queues the function sends to. */
+  sends?: QueueKey[];
+  /** Bucket key prefixes and what the function may do under them. */
+  bucket?: { prefix: string; access: 'read' | 'write' | 'readwrite' }[];
+  secrets?: SecretKey[];
+}
+
+export interface FunctionSettings {
+  /** Path of the handler file from the project root; it exports `handler`. */
+  handler: string;
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  access?: Access;
+  /** Extra environment the handler reads (never secrets). */
+  environment?: Record<string, string>;
+  /** Packages left out of the bundle and installed next to it (large data files, native code). */
+  nodeModules?: string[];
+}
+
+export interface RouteDef extends FunctionSettings {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+  /** API Gateway route path (`{param}`), or `$default` for the fallback. */
+  path: string;
+  auth: RouteAuth;
+}
+
+export interface ConsumerDef extends FunctionSettings {
+  queue: QueueKey;
+  batchSize: number;
+  maxBatchingWindowSeconds?: number;
+  /** Upper bound on concurrent invocations (protects upstreams and tables). */
+  maxConcurrency?: number;
+}
+
+const cursor: SecretKey[] = ['CURSOR_KEY'];
+
+export const routes: RouteDef[] = [
+  // Platform
+  { method: 'GET', path: '/health', auth: 'public', handler: 'functions/platform/health.ts' },
+  { method: 'GET', path: '/openapi.json', auth: 'public', handler: 'functions/platform/openapi.ts' },
+  { method: 'GET', path: '/docs', auth: 'public', handler: 'functions/platform/docs.ts' },
+  { method: 'ANY', path: '$default', auth: 'public', handler: 'functions/platform/not-found.ts' },
+
+  // Applications and API keys (admin)
+  {
+    method: 'POST',
+    path: '/applications',
+    auth: 'admin',
+    handler: 'functions/applications/create.ts',
+    access: { tables: { applications: 'write' } },
+  },
+  {
+    method: 'GET',
+    path: '/applications',
+    auth: 'admin',
+    handler: 'functions/applications/list.ts',
+    access: { tables: { applications: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'DELETE',
+    path: '/applications/{application_id}',
+    auth: 'admin',
+    handler: 'functions/applications/delete.ts',
+    access: { tables: { applications: 'readwrite' } },
+  },
+];
+
+export const consumers: ConsumerDef[] = [];
+
+/** The authorizer runs before every non-public route and needs to know what each route requires. */
+export const authorizer: FunctionSettings = {
+  handler: 'functions/applications/authorizer.ts',
+  access: { tables: { applications: 'read' }, secrets: ['ADMIN_TOKEN'] },
+};
+
+export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>) =>
+  route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
+
+/** `{"POST /events": "events", ...}` — handed to the authorizer as `ROUTE_AUTH`. */
+export const routeAuthMap = (): Record<string, RouteAuth> =>
+  Object.fromEntries(routes.filter((r) => r.auth !== 'public').map((r) => [routeKey(r), r.auth]));

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type RouteDef, routeKey, routes } from '../lib/routes.ts';
+import { type Invoke, loadHandler } from './lambda.ts';
+
+// Turns HTTP requests into API Gateway HTTP API (payload 2.0) events, runs the authorizer and the
+// route's handler from the manifest, and writes the result back the way API Gateway would.
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit
+const TEXT_TYPES = /^(text\/|application\/(.+\+)?(json|xml|x-ndjson|javascript|x-www-form-urlencoded|csv))/;
+
+interface CompiledRoute {
+  def: RouteDef;
+  key: string;
+  pattern: RegExp | undefined;
+  params: string[];
+  invoke: Invoke;
+}
+
+const compile = (def: RouteDef, invoke: Invoke): CompiledRoute => {
+  const params: string[] = [];
+  const pattern =
+    def.path === '$default'
+      ? undefined
+      : new RegExp(
+          `^${def.path.replace(/\{([^}+]+)\+?\}|[.*+?^$()|[\]\\]/g, (m, name: string | undefined) => {
+            if (!name) return `\\${m}`;
+            params.push(name);
+            return m.endsWith('+}') ? '(.+)' : '([^/]+)';
+          })}$`,
+        );
+  return { def, key: routeKey(def), pattern, params, invoke };
+};
+
+const match = (compiled: CompiledRoute[], method: string, path: string) => {
+  for (const route of compiled) {
+    if (!route.pattern || (route.def.method !== method && route.def.method !== 'ANY')) continue;
+    const m = route.pattern.exec(path);
+    if (!m) continue;
+    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)]));
+    return { route, pathParameters };
+  }
+  const fallback = compiled.find((r) => r.def.path === '$default')!;
+  return { route: fallback, pathParameters: undefined };
+};
+
+const readBody = (req: IncomingMessage) =>
+  new Promise<Buffer | 'too_large'>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const toEvent = (
+  req: IncomingMessage,
+  url: URL,
+  body: Buffer,
+  route: CompiledRoute,
+  pathParameters: Record<string, string> | undefined,
+): APIGatewayProxyEventV2 => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = name in query ? `${query[name]},${value}` : value;
+  const contentType = headers['content-type'] ?? '';
+  const isBase64Encoded = body.length > 0 && !TEXT_TYPES.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: route.key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: headers.cookie?.split(';').map((c) => c.trim()),
+    headers,
+    queryStringParameters: url.search ? query : undefined,
+    pathParameters,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: route.key,
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? body.toString(isBase64Encoded ? 'base64' : 'utf8') : undefined,
+    isBase64Encoded,
+  };
+};
+
+const send = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2, requestId: string) => {
+  const body = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : undefined;
+  res.writeHead(result.statusCode ?? 200, {
+    ...result.headers,
+    'apigw-requestid': requestId,
+    'content-length': String(body?.length ?? 0),
+  });
+  res.end(body);
+};
+
+const sendError = (res: ServerResponse, status: number, code: string, message: string) =>
+  send(
+    res,
+    {
+      statusCode: status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ error: { code, message } }),
+    },
+    randomUUID(),
+  );
+
+export const startHttpServer = async (port: number, host = '127.0.0.1'): Promise<Server> => {
+  const authorize = await loadHandler((await import('../lib/routes.ts')).authorizer);
+  const compiled = await Promise.all(routes.map(async (def) => compile(def, await loadHandler(def))));
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === 'too_large') return sendError(res, 413, 'payload_too_large', 'Request body exceeds 10 MB');
+      const { route, pathParameters } = match(compiled, req.method ?? 'GET', url.pathname);
+      const event = toEvent(req, url, body, route, pathParameters);
+      if (route.def.auth !== 'public') {
+        const verdict = (await authorize({ ...event, type: 'REQUEST', identitySource: [] })) as {
+          context?: unknown;
+        };
+        (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
+      }
+      const result = (await route.invoke(event)) as APIGatewayProxyStructuredResultV2;
+      send(res, result, event.requestContext.requestId);
+    } catch (err) {
+      console.error('local http: handler failed', err);
+      if (!res.headersSent) sendError(res, 500, 'internal', 'Internal server error');
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(port, host, resolve));
+  return server;
+};

@@ -1,0 +1,100 @@
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { QUEUES, type QueueKey, TABLE_SHAPE, TABLES, type TableKey } from '../lib/resources.ts';
+
+export const localNames = {
+  table: (key: TableKey) => `eye-${key}`,
+  queue: (key: QueueKey) => `eye-${key}`,
+  dlq: (key: QueueKey) => `eye-${key}-dlq`,
+  bucket: 'eye-data',
+};
+
+export interface Provisioned {
+  queueUrls: Record<QueueKey, string>;
+  dlqUrls: Record<QueueKey, string>;
+}
+
+const createTables = async (dynamo: DynamoDBClient) => {
+  const existing = new Set((await dynamo.send(new ListTablesCommand({}))).TableNames ?? []);
+  const attr = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+  for (const key of TABLES) {
+    const name = localNames.table(key);
+    if (existing.has(name)) continue;
+    const indexes: GlobalSecondaryIndex[] = TABLE_SHAPE.indexes.map((index) => ({
+      IndexName: index,
+      KeySchema: [
+        { AttributeName: `${index}pk`, KeyType: 'HASH' },
+        { AttributeName: `${index}sk`, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    }));
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: TABLE_SHAPE.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_SHAPE.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          attr(TABLE_SHAPE.partitionKey),
+          attr(TABLE_SHAPE.sortKey),
+          ...TABLE_SHAPE.indexes.flatMap((index) => [attr(`${index}pk`), attr(`${index}sk`)]),
+        ],
+        GlobalSecondaryIndexes: indexes,
+      }),
+    );
+  }
+};
+
+// CreateQueue is idempotent for identical attributes, which is what a restart sends.
+const createQueues = async (sqs: SQSClient): Promise<Provisioned> => {
+  const queueUrls = {} as Record<QueueKey, string>;
+  const dlqUrls = {} as Record<QueueKey, string>;
+  for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
+    const dlq = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: localNames.dlq(key),
+        Attributes: { MessageRetentionPeriod: '1209600' },
+      }),
+    );
+    const dlqArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn;
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: localNames.queue(key),
+        Attributes: {
+          VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn,
+            maxReceiveCount: def.maxReceiveCount,
+          }),
+        },
+      }),
+    );
+    queueUrls[key] = queue.QueueUrl!;
+    dlqUrls[key] = dlq.QueueUrl!;
+  }
+  return { queueUrls, dlqUrls };
+};
+
+const createBucket = async (s3: S3Client) => {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: localNames.bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket: localNames.bucket }));
+  }
+};
+
+/** Creates (or finds, after a restart) every table, queue and the bucket of lib/resources.ts. */
+export const provision = async (clients: { dynamo: DynamoDBClient; s3: S3Client; sqs: SQSClient }) => {
+  await Promise.all([createTables(clients.dynamo), createBucket(clients.s3)]);
+  return createQueues(clients.sqs);
+};

@@ -1,0 +1,21 @@
+import { createDocument } from 'zod-openapi';
+import { applicationsPaths } from '../applications/openapi.ts';
+import { platformPaths } from './platform.ts';
+
+// The OpenAPI 3.1 document, assembled from each feature's paths (built from the zod schemas that
+// validate requests). A feature adds its paths object to the list below.
+export const openApiDocument = () =>
+  createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Eye serverless API',
+      version: '1.0.0',
+      description:
+        'Events, bus statistics, locations, advisors and datasets. Every route but /health, /openapi.json ' +
+        'and /docs needs `Authorization: Bearer <token>`: the admin token or an application API key with ' +
+        "the route's scope. Lists take `?limit=` (1–1000, default 100) and `?cursor=` (opaque).",
+    },
+    security: [{ bearer: [] }],
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths: { ...platformPaths, ...applicationsPaths },
+  });

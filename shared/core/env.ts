@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from './resource-env.ts';
+
+// Parsed once at init. Every resource value is optional here because each Lambda is given only the
+// resources its manifest entry grants; the accessors below fail loudly when a handler reaches for one
+// it was not granted.
+const schema = z.object({
+  AWS_REGION: z.string().default('us-east-1'),
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  SQS_ENDPOINT: z.url().optional(),
+  AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
+  ROUTE_AUTH: z.string().optional(),
+});
+
+export const env = schema.parse(process.env);
+
+const required = (name: string): string => {
+  const value = process.env[name];
+  if (!value) throw new Error(`Missing configuration ${name}`);
+  return value;
+};
+
+export const tableName = (table: string) => required(tableEnvName(table));
+export const queueUrl = (queue: string) => required(queueEnvName(queue));
+export const bucketName = () => required(BUCKET_ENV_NAME);

@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+// Starts `local/start.ts` in a child process on a random port with a fresh DATA_DIR (one stack per
+// process: handlers read their resources from process env). `restart()` keeps DATA_DIR.
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+export interface TestStack {
+  url: string;
+  adminToken: string;
+  dataDir: string;
+  /** fetch against the stack; `token` defaults to the admin token, `null` sends none. */
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  restart(options?: { signal?: NodeJS.Signals }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const launch = (dataDir: string, adminToken: string, env: Record<string, string>) =>
+  new Promise<{ child: ChildProcess; url: string }>((resolvePromise, reject) => {
+    const child = spawn(NODE, ['--openssl-legacy-provider', join(ROOT, 'local', 'start.ts')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        ADMIN_TOKEN: adminToken,
+        LOG_LEVEL: 'ERROR',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(
+      () => reject(new Error(`local stack did not start in 30 s:\n${out}\n${err}`)),
+      30_000,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Local stack ready at (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ child, url: match[1]! });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      err += chunk.toString();
+      if (process.env.STACK_DEBUG) process.stderr.write(chunk);
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`local stack exited with ${code}:\n${out}\n${err}`));
+    });
+  });
+
+const exited = (child: ChildProcess) =>
+  new Promise<void>((resolvePromise) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
+    child.once('exit', () => resolvePromise());
+  });
+
+export const startTestStack = async (env: Record<string, string> = {}): Promise<TestStack> => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'eye-it-'));
+  const adminToken = `admin-${Math.random().toString(36).slice(2)}`;
+  let current = await launch(dataDir, adminToken, env);
+
+  const stack: TestStack = {
+    get url() {
+      return current.url;
+    },
+    adminToken,
+    dataDir,
+    async request(method, path, options = {}) {
+      const token = options.token === undefined ? adminToken : options.token;
+      const headers: Record<string, string> = { ...options.headers };
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      let body: string | undefined;
+      if (options.body !== undefined) {
+        body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${current.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, body: parsed, headers: res.headers, text };
+    },
+    async restart({ signal = 'SIGTERM' } = {}) {
+      const done = exited(current.child);
+      current.child.kill(signal);
+      await done;
+      current = await launch(dataDir, adminToken, env);
+    },
+    async stop() {
+      const done = exited(current.child);
+      current.child.kill('SIGTERM');
+      await done;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+};
+
+/** Creates an application with the given scopes and returns its id and key. */
+export const createApp = async (stack: TestStack, scopes: string[], name = 'test-app') => {
+  const res = await stack.request('POST', '/applications', { body: { name, scopes } });
+  if (res.status !== 201) throw new Error(`could not create application: ${res.status} ${res.text}`);
+  return { id: res.body.id as string, apiKey: res.body.api_key as string };
+};
+
+/** Polls `check` until it returns a truthy value or the time runs out. */
+export const eventually = async <T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  everyMs = 100,
+) => {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+};
