@@ -23,6 +23,11 @@ export interface FunctionSettings {
   environment?: Record<string, string>;
   /** Packages left out of the bundle and installed next to it (large data files, native code). */
   nodeModules?: string[];
+  /**
+   * Deploy-time settings passed to the function as env vars of the same name: from CDK context
+   * (`-c NAME=value`) when deployed, from the process env locally (e.g. BUS_SOURCE_URL).
+   */
+  settings?: string[];
 }
 
 export interface RouteDef extends FunctionSettings {
@@ -71,6 +76,16 @@ export const routes: RouteDef[] = [
     handler: 'functions/applications/delete.ts',
     access: { tables: { applications: 'readwrite' } },
   },
+
+  // Events ("The Eye")
+
+  // Bus statistics
+
+  // Locations
+
+  // Advisors
+
+  // Datasets
 ];
 
 export const consumers: ConsumerDef[] = [];

@@ -17,5 +17,8 @@ export const openApiDocument = () =>
     },
     security: [{ bearer: [] }],
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-    paths: { ...platformPaths, ...applicationsPaths },
+    paths: {
+      ...platformPaths,
+      ...applicationsPaths,
+    },
   });
