@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCOPES } from '../core/auth.ts';
 
 export const scopeSchema = z.enum(SCOPES);

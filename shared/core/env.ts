@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from './resource-env.ts';
 
 // Parsed once at init. Every resource value is optional here because each Lambda is given only the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ZodOpenApiResponsesObject } from 'zod-openapi';
 
 // Building blocks for each feature's OpenAPI paths, so every route documents the same error body.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorDetail } from './errors.ts';
 
 export const zodDetails = (error: z.ZodError): ErrorDetail[] =>

@@ -1,0 +1,14 @@
+import { App } from 'aws-cdk-lib';
+import { ApiStack } from '../lib/api-stack.ts';
+import { StatefulStack } from '../lib/stateful-stack.ts';
+
+// Stateful resources live in their own stack so the API stack can be destroyed and redeployed freely.
+const app = new App();
+const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+const corsOrigins = (app.node.tryGetContext('corsOrigins') as string | undefined)?.split(',');
+const stateful = new StatefulStack(app, 'EyeStateful', {
+  env,
+  destroyData: app.node.tryGetContext('destroyData') === 'true',
+  corsOrigins,
+});
+new ApiStack(app, 'EyeApi', { env, resources: stateful.resources, corsOrigins });

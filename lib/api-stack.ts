@@ -1,0 +1,99 @@
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { type CfnStage, CorsHttpMethod, HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { ServiceFunction } from './constructs/service-function.ts';
+import { authorizer as authorizerSettings, consumers, routeAuthMap, routes } from './routes.ts';
+import type { StatefulResources } from './stateful-stack.ts';
+
+export interface ApiStackProps extends StackProps {
+  resources: StatefulResources;
+  corsOrigins?: string[];
+  /** Steady-state requests per second and burst for the whole API. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+const functionId = (handler: string) =>
+  handler
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
+/** The HTTP API, one function per manifest route, the authorizer and the queue consumers. */
+export class ApiStack extends Stack {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { resources } = props;
+
+    const authorizerFn = new ServiceFunction(this, 'Authorizer', {
+      settings: authorizerSettings,
+      resources,
+      environment: { ROUTE_AUTH: JSON.stringify(routeAuthMap()), AUTH_CACHE_TTL_SECONDS: '60' },
+    });
+    // No identity source: a missing Authorization header must reach our code to get the API.md 401
+    // body (API Gateway would answer its own). Without one API Gateway cannot cache, so the
+    // authorizer caches key look-ups itself for up to 60 s.
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', authorizerFn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    const fallback = routes.find((r) => r.path === '$default');
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'Eye serverless API',
+      corsPreflight: {
+        allowOrigins: props.corsOrigins ?? ['*'],
+        allowMethods: [CorsHttpMethod.ANY],
+        allowHeaders: ['authorization', 'content-type'],
+        maxAge: Duration.hours(1),
+      },
+      defaultIntegration: fallback
+        ? new HttpLambdaIntegration(
+            'DefaultIntegration',
+            new ServiceFunction(this, functionId(fallback.handler), { settings: fallback, resources }),
+          )
+        : undefined,
+    });
+    const throttle = props.throttle ?? { rateLimit: 1000, burstLimit: 2000 };
+    const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
+    stage.defaultRouteSettings = {
+      throttlingRateLimit: throttle.rateLimit,
+      throttlingBurstLimit: throttle.burstLimit,
+    };
+
+    for (const route of routes) {
+      if (route.path === '$default') continue;
+      const fn = new ServiceFunction(this, functionId(route.handler), { settings: route, resources });
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${functionId(route.handler)}Integration`, fn),
+        authorizer: route.auth === 'public' ? undefined : authorizer,
+      });
+    }
+
+    for (const consumer of consumers) {
+      const fn = new ServiceFunction(this, functionId(consumer.handler), { settings: consumer, resources });
+      fn.addEventSource(
+        new SqsEventSource(resources.queues[consumer.queue], {
+          batchSize: consumer.batchSize,
+          maxBatchingWindow: consumer.maxBatchingWindowSeconds
+            ? Duration.seconds(consumer.maxBatchingWindowSeconds)
+            : undefined,
+          maxConcurrency: consumer.maxConcurrency,
+          reportBatchItemFailures: true,
+        }),
+      );
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+    new CfnOutput(this, 'AdminTokenSecretArn', { value: resources.secrets.ADMIN_TOKEN.secretArn });
+  }
+}

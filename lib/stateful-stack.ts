@@ -1,0 +1,122 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods } from 'aws-cdk-lib/aws-s3';
+import { SqsDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  BUCKET,
+  QUEUES,
+  type QueueKey,
+  SECRETS,
+  type SecretKey,
+  TABLE_SHAPE,
+  TABLES,
+  type TableKey,
+} from './resources.ts';
+
+export interface StatefulResources {
+  tables: Record<TableKey, Table>;
+  queues: Record<QueueKey, Queue>;
+  deadLetterQueues: Record<QueueKey, Queue>;
+  bucket: Bucket;
+  secrets: Record<SecretKey, Secret>;
+}
+
+export interface StatefulStackProps extends StackProps {
+  /** Destroy tables, bucket and secrets with the stack (default: retain them). */
+  destroyData?: boolean;
+  /** Origins allowed to PUT presigned uploads from a browser. */
+  corsOrigins?: string[];
+}
+
+/** Tables, bucket, queues (each with a DLQ and an alarm on it) and secrets, from lib/resources.ts. */
+export class StatefulStack extends Stack {
+  readonly resources: StatefulResources;
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+    super(scope, id, props);
+    const removalPolicy = props.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+
+    const tables = {} as Record<TableKey, Table>;
+    for (const key of TABLES) {
+      const table = new Table(this, `${key}Table`, {
+        partitionKey: { name: TABLE_SHAPE.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: TABLE_SHAPE.sortKey, type: AttributeType.STRING },
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        encryption: TableEncryption.AWS_MANAGED,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        timeToLiveAttribute: TABLE_SHAPE.ttlAttribute,
+        removalPolicy,
+      });
+      for (const index of TABLE_SHAPE.indexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index,
+          partitionKey: { name: `${index}pk`, type: AttributeType.STRING },
+          sortKey: { name: `${index}sk`, type: AttributeType.STRING },
+        });
+      }
+      tables[key] = table;
+    }
+
+    const queues = {} as Record<QueueKey, Queue>;
+    const deadLetterQueues = {} as Record<QueueKey, Queue>;
+    for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
+      const dlq = new Queue(this, `${key}Dlq`, {
+        retentionPeriod: Duration.days(14),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      queues[key] = new Queue(this, `${key}Queue`, {
+        visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },
+      });
+      deadLetterQueues[key] = dlq;
+      new Alarm(this, `${key}DlqAlarm`, {
+        alarmDescription: `Messages of ${key} failed every retry and wait in its DLQ`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    const bucket = new Bucket(this, 'DataBucket', {
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+      autoDeleteObjects: props.destroyData ?? false,
+      lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      cors: [
+        {
+          allowedMethods: [HttpMethods.PUT],
+          allowedOrigins: props.corsOrigins ?? ['*'],
+          allowedHeaders: ['*'],
+          maxAge: 3000,
+        },
+      ],
+    });
+    for (const notification of BUCKET.notifications) {
+      bucket.addEventNotification(EventType.OBJECT_CREATED, new SqsDestination(queues[notification.queue]), {
+        prefix: notification.prefix,
+      });
+    }
+
+    const secrets = {} as Record<SecretKey, Secret>;
+    for (const name of SECRETS) {
+      secrets[name] = new Secret(this, `${name}Secret`, {
+        description: `Eye ${name}`,
+        generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+        removalPolicy,
+      });
+    }
+
+    this.resources = { tables, queues, deadLetterQueues, bucket, secrets };
+  }
+}
