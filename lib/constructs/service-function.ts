@@ -11,6 +11,16 @@ import type { StatefulResources } from '../stateful-stack.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
+const copyFilesHooks = (files: { from: string; to: string }[]) => ({
+  beforeBundling: () => [],
+  beforeInstall: () => [],
+  afterBundling: (inputDir: string, outputDir: string) =>
+    files.map(
+      ({ from, to }) =>
+        `mkdir -p "$(dirname "${outputDir}/${to}")" && cp "${inputDir}/${from}" "${outputDir}/${to}"`,
+    ),
+});
+
 export interface ServiceFunctionProps {
   settings: FunctionSettings;
   resources: StatefulResources;
@@ -45,6 +55,7 @@ export class ServiceFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'eye',
         POWERTOOLS_METRICS_NAMESPACE: 'Eye',
+        ...settings.environment,
         ...props.environment,
       },
       bundling: {
@@ -56,6 +67,7 @@ export class ServiceFunction extends NodejsFunction {
         // ESM output still meets CommonJS dependencies that call require().
         banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
         nodeModules: settings.nodeModules,
+        commandHooks: settings.bundleFiles?.length ? copyFilesHooks(settings.bundleFiles) : undefined,
       },
     });
     this.bind(settings, resources);
