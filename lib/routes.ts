@@ -84,6 +84,57 @@ export const routes: RouteDef[] = [
   // Locations
 
   // Advisors
+  {
+    method: 'POST',
+    path: '/advisors/import',
+    auth: 'advisors',
+    handler: 'functions/advisors/import.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    access: { tables: { advisors: 'readwrite' } },
+  },
+  {
+    method: 'GET',
+    path: '/advisors',
+    auth: 'advisors',
+    handler: 'functions/advisors/list.ts',
+    access: { tables: { advisors: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'PATCH',
+    path: '/advisors/{advisor_id}',
+    auth: 'advisors',
+    handler: 'functions/advisors/update.ts',
+    access: { tables: { advisors: 'readwrite' } },
+  },
+  {
+    method: 'GET',
+    path: '/advisors/{advisor_id}/clients',
+    auth: 'advisors',
+    handler: 'functions/advisors/advisor-clients.ts',
+    access: { tables: { advisors: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'GET',
+    path: '/clients',
+    auth: 'advisors',
+    handler: 'functions/advisors/list-clients.ts',
+    access: { tables: { advisors: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'PUT',
+    path: '/clients/{client_id}/advisor',
+    auth: 'advisors',
+    handler: 'functions/advisors/assign.ts',
+    access: { tables: { advisors: 'readwrite' } },
+  },
+  {
+    method: 'DELETE',
+    path: '/clients/{client_id}/advisor',
+    auth: 'advisors',
+    handler: 'functions/advisors/unassign.ts',
+    access: { tables: { advisors: 'readwrite' } },
+  },
 
   // Datasets
 ];

@@ -1,4 +1,5 @@
 import { createDocument } from 'zod-openapi';
+import { advisorsPaths } from '../advisors/openapi.ts';
 import { applicationsPaths } from '../applications/openapi.ts';
 import { platformPaths } from './platform.ts';
 
@@ -20,5 +21,6 @@ export const openApiDocument = () =>
     paths: {
       ...platformPaths,
       ...applicationsPaths,
+      ...advisorsPaths,
     },
   });

@@ -1,0 +1,385 @@
+import {
+  BatchGetCommand,
+  GetCommand,
+  type NativeAttributeValue,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/aws.ts';
+import { decodeCursor, encodeCursor } from '../core/cursor.ts';
+import { tableName } from '../core/env.ts';
+import type { Page } from '../core/validation.ts';
+import type { AdvisorContent, AdvisorRecord, ClientContent, ClientRecord } from './import-plan.ts';
+import { fromCents } from './money.ts';
+import type { Advisor, AdvisorClient, ClientSummary } from './schemas.ts';
+
+// One item per client and per advisor. Every access pattern is a GetItem or a Query, never a Scan:
+//   client          pk CLIENT#<id>            sk CLIENT
+//   advisor         pk ADVISOR#<id>           sk ADVISOR
+//   gsi1 on clients:  ADVISOR#<advisor id>    / last#first#id   an advisor's clients, by name
+//   gsi1 on advisors: ADVISORS#available|unavailable / name#id  advisors filtered by availability
+//   gsi2 on clients:  CLIENTS                 / last#first#id   every client, by name
+//   gsi2 on advisors: ADVISORS                / name#id         every advisor, by name
+// The assignment lives only on the client item (advisor_id + its gsi1 keys), so replacing it is one
+// atomic write and a client is in exactly one advisor's gsi1 partition, or none.
+const keys = {
+  client: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }),
+  advisor: (id: string) => ({ pk: `ADVISOR#${id}`, sk: 'ADVISOR' }),
+  advisorClients: (advisorId: string) => `ADVISOR#${advisorId}`,
+  availability: (available: boolean) => (available ? 'ADVISORS#available' : 'ADVISORS#unavailable'),
+  allClients: 'CLIENTS',
+  allAdvisors: 'ADVISORS',
+};
+
+const table = () => tableName('advisors');
+
+type Item = Record<string, NativeAttributeValue>;
+
+const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
+
+/** Runs `fn` over `items` with at most `limit` calls in flight. */
+const inParallel = async <T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
+
+const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// BatchGetItem takes at most 100 keys and may hand back some unprocessed under load: retried with backoff.
+const batchGet = async (
+  itemKeys: Item[],
+  projection: string,
+  names?: Record<string, string>,
+): Promise<Item[]> => {
+  const found: Item[] = [];
+  await inParallel(chunks(itemKeys, 100), 8, async (batch) => {
+    let pending: Item[] = batch;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
+      const out = await dynamo.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table()]: {
+              Keys: pending,
+              ConsistentRead: true,
+              ProjectionExpression: projection,
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      found.push(...(out.Responses?.[table()] ?? []));
+      pending = (out.UnprocessedKeys?.[table()]?.Keys as Item[] | undefined) ?? [];
+    }
+  });
+  return found;
+};
+
+/** The importable content of the stored clients and advisors with these ids (missing ids are absent). */
+export const loadStoredContent = async (clientIds: string[], advisorIds: string[]) => {
+  const [clients, advisors] = await Promise.all([
+    batchGet(clientIds.map(keys.client), 'id, first_name, last_name, accounts'),
+    batchGet(advisorIds.map(keys.advisor), 'id, #name, focus_areas', { '#name': 'name' }),
+  ]);
+  return {
+    clients: new Map(clients.map((c) => [c.id as string, c as ClientContent])),
+    advisors: new Map(advisors.map((a) => [a.id as string, a as AdvisorContent])),
+  };
+};
+
+// Imports write with UpdateItem rather than PutItem/BatchWriteItem: an upsert that sets only the
+// imported content can never drop an assignment or an availability set in between, even when it races
+// an assignment or another import. With 32 writes in flight that is fast enough for 10,000 clients.
+const WRITES_IN_FLIGHT = 32;
+
+const upsertClient = (c: ClientRecord) =>
+  dynamo.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.client(c.id),
+      UpdateExpression:
+        'SET id = :id, first_name = :first, last_name = :last, accounts = :accounts, ' +
+        'total_cents = :total, name_key = :nameKey, gsi2pk = :listing, gsi2sk = :nameKey',
+      ExpressionAttributeValues: {
+        ':id': c.id,
+        ':first': c.first_name,
+        ':last': c.last_name,
+        ':accounts': c.accounts,
+        ':total': c.total_cents,
+        ':nameKey': c.name_key,
+        ':listing': keys.allClients,
+      },
+    }),
+  );
+
+const upsertAdvisor = (a: AdvisorRecord) =>
+  dynamo.send(
+    new UpdateCommand({
+      TableName: table(),
+      Key: keys.advisor(a.id),
+      UpdateExpression:
+        'SET id = :id, #name = :name, focus_areas = :focus, name_key = :nameKey, ' +
+        'available = if_not_exists(available, :true), gsi1pk = if_not_exists(gsi1pk, :availablePk), ' +
+        'gsi1sk = :nameKey, gsi2pk = :listing, gsi2sk = :nameKey',
+      ExpressionAttributeNames: { '#name': 'name' },
+      ExpressionAttributeValues: {
+        ':id': a.id,
+        ':name': a.name,
+        ':focus': a.focus_areas,
+        ':nameKey': a.name_key,
+        ':true': true,
+        ':availablePk': keys.availability(true),
+        ':listing': keys.allAdvisors,
+      },
+    }),
+  );
+
+export const saveImport = async (clients: ClientRecord[], advisors: AdvisorRecord[]) => {
+  await Promise.all([
+    inParallel(clients, WRITES_IN_FLIGHT, async (c) => void (await upsertClient(c))),
+    inParallel(advisors, 8, async (a) => void (await upsertAdvisor(a))),
+  ]);
+};
+
+/** Every page of a query, for the aggregates that must cover a whole partition. */
+const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+};
+
+const clientsOf = (advisorId: string, projection: string) =>
+  queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.advisorClients(advisorId) },
+    ProjectionExpression: projection,
+  });
+
+// Counted from the same index the client list reads, so the count cannot drift from the list the way
+// a maintained counter could (a counter would need a transaction with every reassignment).
+const clientCount = async (advisorId: string): Promise<number> => {
+  let count = 0;
+  let start: Item | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.advisorClients(advisorId) },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    count += out.Count ?? 0;
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return count;
+};
+
+const toAdvisor = (item: Item, clients: number): Advisor => ({
+  id: item.id as string,
+  name: item.name as string,
+  focus_areas: (item.focus_areas as string[] | undefined) ?? [],
+  available: item.available as boolean,
+  client_count: clients,
+});
+
+const toClientSummary = (item: Item): ClientSummary => ({
+  id: item.id as string,
+  first_name: item.first_name as string,
+  last_name: item.last_name as string,
+  advisor_id: (item.advisor_id as string | undefined) ?? null,
+  total_value: fromCents(item.total_cents as number),
+});
+
+const toAdvisorClient = (item: Item): AdvisorClient => ({
+  id: item.id as string,
+  first_name: item.first_name as string,
+  last_name: item.last_name as string,
+  accounts: (item.accounts as { type: string; cents: number }[]).map((a) => ({
+    type: a.type,
+    value: fromCents(a.cents),
+  })),
+  total_value: fromCents(item.total_cents as number),
+});
+
+const withCounts = async (items: Item[]): Promise<Advisor[]> => {
+  const advisors: Advisor[] = new Array(items.length);
+  await inParallel(
+    items.map((item, i) => ({ item, i })),
+    16,
+    async ({ item, i }) => {
+      advisors[i] = toAdvisor(item, await clientCount(item.id as string));
+    },
+  );
+  return advisors;
+};
+
+/** The stored advisor item, read consistently (an assignment checks availability with it). */
+export const findAdvisorItem = async (id: string) => {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.advisor(id), ConsistentRead: true }),
+  );
+  return out.Item as { id: string; available: boolean } | undefined;
+};
+
+export const listAdvisors = async (
+  available: boolean | undefined,
+  limit: number,
+  cursor?: string,
+): Promise<Page<Advisor>> => {
+  const scope = `advisors:${available ?? 'all'}`;
+  const byAvailability = available !== undefined;
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: byAvailability ? 'gsi1' : 'gsi2',
+      KeyConditionExpression: byAvailability ? 'gsi1pk = :pk' : 'gsi2pk = :pk',
+      ExpressionAttributeValues: {
+        ':pk': byAvailability ? keys.availability(available) : keys.allAdvisors,
+      },
+      Limit: limit,
+      ExclusiveStartKey: await decodeCursor(scope, cursor),
+    }),
+  );
+  return {
+    items: await withCounts(out.Items ?? []),
+    next_cursor: await encodeCursor(scope, out.LastEvaluatedKey),
+  };
+};
+
+/** The advisor after the change, or undefined when there is none. */
+export const setAvailability = async (id: string, available: boolean): Promise<Advisor | undefined> => {
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.advisor(id),
+        UpdateExpression: 'SET available = :available, gsi1pk = :pk',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':available': available, ':pk': keys.availability(available) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toAdvisor(out.Attributes ?? {}, await clientCount(id));
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+};
+
+export const listClients = async (limit: number, cursor?: string): Promise<Page<ClientSummary>> => {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.allClients },
+      Limit: limit,
+      ExclusiveStartKey: await decodeCursor('clients', cursor),
+    }),
+  );
+  return {
+    items: (out.Items ?? []).map(toClientSummary),
+    next_cursor: await encodeCursor('clients', out.LastEvaluatedKey),
+  };
+};
+
+/**
+ * Points the client at the advisor in one conditional UpdateItem (value and index keys together), so
+ * concurrent assignments serialise on the item and the last one wins whole. Undefined: no such client.
+ */
+export const setClientAdvisor = async (
+  clientId: string,
+  advisorId: string,
+): Promise<ClientSummary | undefined> => {
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.client(clientId),
+        UpdateExpression: 'SET advisor_id = :advisor, gsi1pk = :pk, gsi1sk = name_key',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':advisor': advisorId, ':pk': keys.advisorClients(advisorId) },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return toClientSummary(out.Attributes ?? {});
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+};
+
+/** False when there is no such client; a client without an advisor stays without one. */
+export const clearClientAdvisor = async (clientId: string): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.client(clientId),
+        UpdateExpression: 'REMOVE advisor_id, gsi1pk, gsi1sk',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+export interface AdvisorClientsPage extends Page<AdvisorClient> {
+  advisor: Advisor;
+  total_value: number;
+}
+
+/** Undefined when there is no such advisor. */
+export const advisorClients = async (
+  advisorId: string,
+  limit: number,
+  cursor?: string,
+): Promise<AdvisorClientsPage | undefined> => {
+  const scope = `advisor-clients:${advisorId}`;
+  const start = await decodeCursor(scope, cursor);
+  const advisorItem = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.advisor(advisorId), ConsistentRead: true }),
+  );
+  if (!advisorItem.Item) return undefined;
+  // The totals and the count come from one pass over the index, so they agree with each other.
+  const [page, all] = await Promise.all([
+    dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.advisorClients(advisorId) },
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    ),
+    clientsOf(advisorId, 'total_cents'),
+  ]);
+  const totalCents = all.reduce((sum, item) => sum + (item.total_cents as number), 0);
+  return {
+    advisor: toAdvisor(advisorItem.Item, all.length),
+    items: (page.Items ?? []).map(toAdvisorClient),
+    next_cursor: await encodeCursor(scope, page.LastEvaluatedKey),
+    total_value: fromCents(totalCents),
+  };
+};
