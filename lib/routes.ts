@@ -82,6 +82,31 @@ export const routes: RouteDef[] = [
   // Bus statistics
 
   // Locations
+  {
+    method: 'PUT',
+    path: '/location',
+    auth: 'locations',
+    handler: 'functions/locations/put.ts',
+    access: { tables: { locations: 'write' }, sends: ['locationMinutes'] },
+    nodeModules: ['geo-tz'],
+  },
+  {
+    method: 'POST',
+    path: '/locations',
+    auth: 'locations',
+    handler: 'functions/locations/import.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    access: { tables: { locations: 'write' }, sends: ['locationMinutes'] },
+    nodeModules: ['geo-tz'],
+  },
+  {
+    method: 'GET',
+    path: '/users/{user_id}/location-averages',
+    auth: 'locations',
+    handler: 'functions/locations/averages.ts',
+    access: { tables: { locations: 'read' }, secrets: cursor },
+  },
 
   // Advisors
   {
@@ -139,7 +164,16 @@ export const routes: RouteDef[] = [
   // Datasets
 ];
 
-export const consumers: ConsumerDef[] = [];
+export const consumers: ConsumerDef[] = [
+  // locations
+  {
+    queue: 'locationMinutes',
+    handler: 'functions/locations/average-minute.ts',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    access: { tables: { locations: 'readwrite' } },
+  },
+];
 
 /** The authorizer runs before every non-public route and needs to know what each route requires. */
 export const authorizer: FunctionSettings = {

@@ -1,6 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { advisorsPaths } from '../advisors/openapi.ts';
 import { applicationsPaths } from '../applications/openapi.ts';
+import { locationsPaths } from '../locations/openapi.ts';
 import { platformPaths } from './platform.ts';
 
 // The OpenAPI 3.1 document, assembled from each feature's paths (built from the zod schemas that
@@ -22,5 +23,6 @@ export const openApiDocument = () =>
       ...platformPaths,
       ...applicationsPaths,
       ...advisorsPaths,
+      ...locationsPaths,
     },
   });

@@ -1,0 +1,4 @@
+import { sqsBatchConsumer } from '../../shared/core/sqs.ts';
+import { recomputeMinutes } from '../../shared/locations/ingest.ts';
+
+export const handler = sqsBatchConsumer(recomputeMinutes);
