@@ -78,6 +78,27 @@ export const routes: RouteDef[] = [
   },
 
   // Events ("The Eye")
+  {
+    method: 'POST',
+    path: '/events',
+    auth: 'events',
+    handler: 'functions/events/ingest.ts',
+    access: { tables: { events: 'write' }, sends: ['eventsIngest'] },
+  },
+  {
+    method: 'GET',
+    path: '/events',
+    auth: 'events',
+    handler: 'functions/events/query.ts',
+    access: { tables: { events: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'GET',
+    path: '/errors',
+    auth: 'events',
+    handler: 'functions/events/errors.ts',
+    access: { tables: { events: 'read' }, secrets: cursor },
+  },
 
   // Bus statistics
 
@@ -165,6 +186,14 @@ export const routes: RouteDef[] = [
 ];
 
 export const consumers: ConsumerDef[] = [
+  // events
+  {
+    queue: 'eventsIngest',
+    handler: 'functions/events/process.ts',
+    batchSize: 100,
+    maxBatchingWindowSeconds: 1,
+    access: { tables: { events: 'readwrite' } },
+  },
   // locations
   {
     queue: 'locationMinutes',

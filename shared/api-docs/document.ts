@@ -1,6 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { advisorsPaths } from '../advisors/openapi.ts';
 import { applicationsPaths } from '../applications/openapi.ts';
+import { eventsPaths } from '../events/openapi.ts';
 import { locationsPaths } from '../locations/openapi.ts';
 import { platformPaths } from './platform.ts';
 
@@ -22,6 +23,7 @@ export const openApiDocument = () =>
     paths: {
       ...platformPaths,
       ...applicationsPaths,
+      ...eventsPaths,
       ...advisorsPaths,
       ...locationsPaths,
     },

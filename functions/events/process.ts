@@ -1,0 +1,13 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { metrics } from '../../shared/core/observability.ts';
+import { sqsConsumer } from '../../shared/core/sqs.ts';
+import { outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
+import { storeOutcome } from '../../shared/events/repository.ts';
+
+export const handler = sqsConsumer(async (record) => {
+  const tally = await storeAll(outcomesOfMessage(record.body), storeOutcome);
+  metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
+  for (const [code, count] of Object.entries(tally.errors)) {
+    metrics.addMetric(`error_${code}`, MetricUnit.Count, count);
+  }
+});

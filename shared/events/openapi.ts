@@ -1,0 +1,57 @@
+import * as z from 'zod';
+import type { ZodOpenApiPathsObject } from 'zod-openapi';
+import { errorBody, errorResponses, jsonResponse, listOf } from '../core/openapi.ts';
+import {
+  envelope,
+  errorsQuery,
+  eventError,
+  eventsQuery,
+  ingestQuery,
+  ingestResult,
+  storedEvent,
+} from './schemas.ts';
+
+export const eventsPaths: ZodOpenApiPathsObject = {
+  '/events': {
+    post: {
+      tags: ['events'],
+      summary: 'Send events: one, an array, or {"events": [...]} (at most 500 events and 1 MiB)',
+      description:
+        'Envelopes are checked at once; the accepted events are answered 202 once they are durably queued and ' +
+        'are processed asynchronously (visible within seconds). Each is validated against the schema of its ' +
+        'type and stored, or recorded as an error (see GET /errors). Rejected envelopes are recorded as ' +
+        '`invalid_envelope` errors. If none is accepted the answer is 400 with the rejected list under ' +
+        '`error.details`. One event may be at most 200 KiB.',
+      requestParams: { query: ingestQuery },
+      requestBody: {
+        content: {
+          'application/json': {
+            schema: z.union([envelope, z.array(envelope), z.object({ events: z.array(envelope) })]),
+          },
+        },
+      },
+      responses: {
+        '202': jsonResponse('Accepted events are queued', ingestResult),
+        ...errorResponses,
+        '413': jsonResponse('More than 500 events or 1 MiB', errorBody),
+      },
+    },
+    get: {
+      tags: ['events'],
+      summary: 'Query events in time order (timestamp, then received_at, then id)',
+      description:
+        'At least one of session_id, category (optionally with name), from, to. All filters combine. ' +
+        'With the admin token `application_id` is required: events are stored per application.',
+      requestParams: { query: eventsQuery },
+      responses: { '200': jsonResponse('A page of events', listOf(storedEvent)), ...errorResponses },
+    },
+  },
+  '/errors': {
+    get: {
+      tags: ['events'],
+      summary: 'Events that failed validation, newest first (by received_at)',
+      requestParams: { query: errorsQuery },
+      responses: { '200': jsonResponse('A page of error records', listOf(eventError)), ...errorResponses },
+    },
+  },
+};

@@ -1,0 +1,144 @@
+import * as z from 'zod';
+import { pageQuery } from '../core/validation.ts';
+
+/** The client's idempotency key. */
+export const eventId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A-Z, a-z, 0-9, _ and -');
+
+// What ingest checks synchronously. Unknown top-level fields pass here and are judged by the
+// strict per-type schema during processing (an `invalid_payload`, recorded as an error).
+export const envelope = z
+  .looseObject({
+    id: eventId.optional(),
+    session_id: z.string().min(1).max(256),
+    category: z.string().min(1).max(128),
+    name: z.string().min(1).max(128),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: z.string().min(1).max(64),
+  })
+  .meta({
+    id: 'Event',
+    description:
+      '`timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. `id`: optional ' +
+      'idempotency key; the same id from the same application is stored once.',
+  });
+export type Envelope = z.output<typeof envelope>;
+
+const host = z.string().min(1);
+const path = z.string().min(1).startsWith('/', 'must start with /');
+
+/**
+ * The registry of event types: `category` → `name` → schema of `data`. Adding a type is one entry.
+ * Strict: an unknown field is an `invalid_payload`.
+ */
+export const eventTypes: Record<string, Record<string, z.ZodType>> = {
+  'page interaction': {
+    pageview: z.strictObject({ host, path }),
+    'cta click': z.strictObject({ host, path, element: z.string().min(1) }),
+  },
+  'form interaction': {
+    submit: z.strictObject({ host, path, form: z.record(z.string(), z.json()) }),
+  },
+};
+
+/** The whole event once its type is known: no fields beyond the envelope's. */
+export const strictEnvelope = (data: z.ZodType) =>
+  z.strictObject({
+    id: eventId.optional(),
+    session_id: z.string(),
+    category: z.string(),
+    name: z.string(),
+    data,
+    timestamp: z.string(),
+  });
+
+export const ERROR_CODES = [
+  'invalid_envelope',
+  'unknown_event_type',
+  'invalid_payload',
+  'invalid_timestamp',
+  'future_timestamp',
+] as const;
+export type EventErrorCode = (typeof ERROR_CODES)[number];
+
+const isoInstant = z.string().min(1).max(64).meta({ description: 'ISO 8601' });
+
+export const eventsQuery = pageQuery
+  .extend({
+    session_id: z.string().min(1).max(256).optional(),
+    category: z.string().min(1).max(128).optional(),
+    name: z.string().min(1).max(128).optional(),
+    from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `timestamp`' }),
+    to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `timestamp`' }),
+    application_id: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .meta({ description: 'Admin only (required for the admin); ignored for an application key.' }),
+  })
+  .refine((q) => q.session_id || q.category || q.from || q.to, {
+    message: 'give at least one of session_id, category, from, to',
+    path: ['session_id'],
+  })
+  .refine((q) => !q.name || q.category, { message: 'name needs category', path: ['name'] });
+export type EventsQuery = z.output<typeof eventsQuery>;
+
+export const errorsQuery = pageQuery.extend({
+  code: z.enum(ERROR_CODES).optional(),
+  from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
+  to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
+  application_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Admin only: one application; without it the admin sees all.' }),
+});
+export type ErrorsQuery = z.output<typeof errorsQuery>;
+
+const problem = z.object({ path: z.string(), message: z.string() });
+
+export const ingestResult = z
+  .object({
+    accepted: z.array(z.object({ index: z.number().int(), id: z.string() })),
+    rejected: z.array(z.object({ index: z.number().int(), errors: z.array(problem) })),
+  })
+  .meta({ id: 'IngestResult' });
+export type IngestResult = z.output<typeof ingestResult>;
+
+export const storedEvent = z
+  .object({
+    id: z.string(),
+    application_id: z.string(),
+    session_id: z.string(),
+    category: z.string(),
+    name: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: z.string().meta({ description: 'ISO 8601 UTC, the fractional digits that were sent' }),
+    received_at: z.string().meta({ description: 'ISO 8601 UTC, milliseconds' }),
+  })
+  .meta({ id: 'StoredEvent' });
+export type StoredEvent = z.output<typeof storedEvent>;
+
+export const eventError = z
+  .object({
+    id: z.string(),
+    application_id: z.string(),
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    received_at: z.string(),
+    event: z.unknown().meta({ description: 'The event as it was sent' }),
+  })
+  .meta({ id: 'EventError' });
+export type EventError = z.output<typeof eventError>;
+
+export const ingestQuery = z.object({
+  application_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: 'Admin only (required for the admin): the application the events belong to.' }),
+});
