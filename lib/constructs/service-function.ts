@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -99,6 +99,12 @@ export class ServiceFunction extends NodejsFunction {
       resources.secrets[name].grantRead(this);
       this.addEnvironment(`${name}_SECRET_ARN`, resources.secrets[name].secretArn);
     }
+    // The only wildcards a function gets are the ones its manifest entry implies: a table's GSIs
+    // (table/index/*), the objects under its bucket prefixes, and X-Ray (which takes no resource).
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: `Scoped to ${settings.handler}'s manifest grants: table indexes, its bucket prefixes, X-Ray.`,
+    });
     for (const name of settings.settings ?? []) {
       const value = this.node.tryGetContext(name) ?? process.env[name];
       if (!value)
