@@ -1,0 +1,146 @@
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { mockClient } from 'aws-sdk-client-mock';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+beforeAll(() => {
+  process.env.TABLE_ADVISORS = 'advisors';
+  process.env.CURSOR_KEY = 'test-cursor-key';
+});
+beforeEach(() => {
+  ddb.reset();
+});
+const repository = () => import('../../../shared/advisors/repository.ts');
+const conditionFailed = Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
+
+describe('advisors repository', () => {
+  test('assigns with one conditional write that moves the client into the advisor’s index partition', async () => {
+    const { setClientAdvisor } = await repository();
+    ddb.on(UpdateCommand).resolves({
+      Attributes: {
+        id: 'cl_1',
+        first_name: 'Rue',
+        last_name: 'Bennett',
+        advisor_id: 'adv_1',
+        total_cents: 115000,
+      },
+    });
+    const client = await setClientAdvisor('cl_1', 'adv_1');
+    expect(client).toEqual({
+      id: 'cl_1',
+      first_name: 'Rue',
+      last_name: 'Bennett',
+      advisor_id: 'adv_1',
+      total_value: 1150,
+    });
+    const calls = ddb.calls();
+    expect(calls).toHaveLength(1);
+    const input = ddb.commandCalls(UpdateCommand)[0]!.args[0].input;
+    expect(input.Key).toEqual({ pk: 'CLIENT#cl_1', sk: 'CLIENT' });
+    expect(input.ConditionExpression).toBe('attribute_exists(pk)');
+    expect(input.ExpressionAttributeValues).toEqual({ ':advisor': 'adv_1', ':pk': 'ADVISOR#adv_1' });
+  });
+
+  test('assigning an unknown client reports undefined', async () => {
+    const { setClientAdvisor } = await repository();
+    ddb.on(UpdateCommand).rejects(conditionFailed);
+    expect(await setClientAdvisor('cl_x', 'adv_1')).toBeUndefined();
+  });
+
+  test('an import never writes the assignment or overwrites availability', async () => {
+    const { saveImport } = await repository();
+    ddb.on(UpdateCommand).resolves({});
+    await saveImport(
+      [
+        {
+          id: 'cl_1',
+          first_name: 'A',
+          last_name: 'B',
+          accounts: [],
+          total_cents: 0,
+          name_key: 'b\u0001a\u0001cl_1',
+        },
+      ],
+      [{ id: 'adv_1', name: 'N', focus_areas: [], name_key: 'n\u0001adv_1' }],
+    );
+    const [clientWrite, advisorWrite] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(clientWrite!.UpdateExpression).not.toMatch(/advisor_id|gsi1/);
+    expect(advisorWrite!.UpdateExpression).toContain('available = if_not_exists(available, :true)');
+    expect(advisorWrite!.UpdateExpression).toContain('gsi1pk = if_not_exists(gsi1pk, :availablePk)');
+  });
+
+  test('reads stored content in batches of 100 and retries unprocessed keys', async () => {
+    const { loadStoredContent } = await repository();
+    const ids = Array.from({ length: 150 }, (_, i) => `cl_${i}`);
+    let first = true;
+    ddb.on(BatchGetCommand).callsFake((input) => {
+      const keys = input.RequestItems.advisors.Keys as { pk: string }[];
+      const unprocessed = first ? keys.slice(0, 1) : [];
+      first = false;
+      const served = keys.filter((k) => !unprocessed.includes(k));
+      return {
+        Responses: {
+          advisors: served.map((k) => ({
+            id: k.pk.slice('CLIENT#'.length),
+            first_name: 'x',
+            last_name: 'y',
+            accounts: [],
+          })),
+        },
+        UnprocessedKeys: unprocessed.length ? { advisors: { Keys: unprocessed } } : {},
+      };
+    });
+    const stored = await loadStoredContent(ids, []);
+    expect(stored.clients.size).toBe(150);
+    expect(
+      ddb.commandCalls(BatchGetCommand).map((c) => c.args[0].input.RequestItems!.advisors!.Keys!.length),
+    ).toEqual(expect.arrayContaining([100, 50, 1]));
+  });
+
+  test('an advisor’s total covers every page of the index, not only the page returned', async () => {
+    const { advisorClients } = await repository();
+    ddb.on(GetCommand).resolves({ Item: { id: 'adv_1', name: 'Nick', focus_areas: [], available: true } });
+    ddb.on(QueryCommand, { Limit: 1 }).resolves({
+      Items: [
+        {
+          id: 'cl_1',
+          first_name: 'Rue',
+          last_name: 'Bennett',
+          accounts: [{ type: 'ira', cents: 10 }],
+          total_cents: 10,
+        },
+      ],
+      LastEvaluatedKey: { pk: 'CLIENT#cl_1' },
+    });
+    ddb
+      .on(QueryCommand, { ProjectionExpression: 'total_cents', ExclusiveStartKey: undefined })
+      .resolves({ Items: [{ total_cents: 10 }], LastEvaluatedKey: { pk: 'CLIENT#cl_1' } })
+      .on(QueryCommand, { ProjectionExpression: 'total_cents', ExclusiveStartKey: { pk: 'CLIENT#cl_1' } })
+      .resolves({ Items: [{ total_cents: 20 }] });
+    const page = await advisorClients('adv_1', 1);
+    expect(page?.total_value).toBe(0.3);
+    expect(page?.advisor.client_count).toBe(2);
+    expect(page?.items).toEqual([
+      {
+        id: 'cl_1',
+        first_name: 'Rue',
+        last_name: 'Bennett',
+        accounts: [{ type: 'ira', value: 0.1 }],
+        total_value: 0.1,
+      },
+    ]);
+    expect(page?.next_cursor).toEqual(expect.any(String));
+  });
+
+  test('an unknown advisor has no client page', async () => {
+    const { advisorClients } = await repository();
+    ddb.on(GetCommand).resolves({});
+    expect(await advisorClients('adv_x', 10)).toBeUndefined();
+  });
+});
