@@ -101,6 +101,31 @@ export const routes: RouteDef[] = [
   },
 
   // Bus statistics
+  {
+    method: 'POST',
+    path: '/process-request',
+    auth: 'bus',
+    handler: 'functions/bus/request.ts',
+    timeoutSeconds: 30,
+    settings: ['BUS_SOURCE_URL'],
+    access: { tables: { bus: 'readwrite' }, sends: ['busFetch'] },
+  },
+  {
+    method: 'GET',
+    path: '/process-request/{job_id}',
+    auth: 'bus',
+    handler: 'functions/bus/job.ts',
+    access: { tables: { bus: 'read' } },
+  },
+  {
+    method: 'GET',
+    path: '/country-stats',
+    auth: 'bus',
+    handler: 'functions/bus/country-stats.ts',
+    memoryMb: 1769,
+    timeoutSeconds: 29,
+    access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus/', access: 'read' }] },
+  },
 
   // Locations
   {
@@ -193,6 +218,17 @@ export const consumers: ConsumerDef[] = [
     batchSize: 100,
     maxBatchingWindowSeconds: 1,
     access: { tables: { events: 'readwrite' } },
+  },
+  // bus
+  {
+    queue: 'busFetch',
+    handler: 'functions/bus/fetch-city.ts',
+    batchSize: 1,
+    maxConcurrency: 10,
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    settings: ['BUS_SOURCE_URL'],
+    access: { tables: { bus: 'readwrite' }, bucket: [{ prefix: 'bus/', access: 'readwrite' }] },
   },
   // locations
   {

@@ -9,6 +9,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BUCKET, QUEUES, type QueueKey, TABLES } from '../lib/resources.ts';
 import { routeAuthMap } from '../lib/routes.ts';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../shared/core/resource-env.ts';
+import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
 import { type S3ObjectEvent, startEmulators } from './emulators.ts';
 import { startHttpServer } from './http-server.ts';
 import { localNames, provision } from './provision.ts';
@@ -105,6 +106,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       (Object.keys(QUEUES) as QueueKey[]).map((q) => [`${queueEnvName(q)}_DLQ`, dlqUrls[q]]),
     ),
   };
+  // The bus feature's upstream: the shipped reference server, unless BUS_SOURCE_URL names another.
+  const referenceServer = process.env.BUS_SOURCE_URL
+    ? undefined
+    : await startReferenceServer({ ...referenceOptionsFromEnv(), port: Number(process.env.REF_PORT ?? 0) });
+  env.BUS_SOURCE_URL = process.env.BUS_SOURCE_URL ?? referenceServer!.url;
   // Handlers parse env when first imported, so it must be in place before they load.
   Object.assign(process.env, env);
 
@@ -124,6 +130,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         server.closeAllConnections();
       });
       await pollers.stop();
+      await referenceServer?.stop();
       await emulators.stop();
     },
   };

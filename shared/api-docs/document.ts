@@ -1,6 +1,7 @@
 import { createDocument } from 'zod-openapi';
 import { advisorsPaths } from '../advisors/openapi.ts';
 import { applicationsPaths } from '../applications/openapi.ts';
+import { busPaths } from '../bus/openapi.ts';
 import { eventsPaths } from '../events/openapi.ts';
 import { locationsPaths } from '../locations/openapi.ts';
 import { platformPaths } from './platform.ts';
@@ -23,6 +24,7 @@ export const openApiDocument = () =>
     paths: {
       ...platformPaths,
       ...applicationsPaths,
+      ...busPaths,
       ...eventsPaths,
       ...advisorsPaths,
       ...locationsPaths,

@@ -146,24 +146,23 @@ export class DepartureScanner {
   // ---- fast path: the upstream's own layout, or BAIL at the first surprise ----
 
   private fastRecord(buf: Uint8Array, start: number, end: number): number {
-    let p = literal(buf, start, end, FAST_TIME);
-    if (p < 0 || (p = plainString(buf, p, end)) < 0) return BAIL;
-    if ((p = literal(buf, p, end, FAST_BUS)) < 0 || (p = plainString(buf, p, end)) < 0) return BAIL;
-    if ((p = literal(buf, p, end, FAST_PASSENGERS)) < 0) return BAIL;
+    const timeEnd = plainString(buf, literal(buf, start, end, FAST_TIME), end);
+    const busEnd = plainString(buf, literal(buf, timeEnd, end, FAST_BUS), end);
+    let p = literal(buf, busEnd, end, FAST_PASSENGERS);
+    if (p < 0) return BAIL;
     let passengers = 0;
     const digits = p;
     while (p < end && isDigit(buf[p])) passengers = passengers * 10 + (buf[p++]! - ZERO);
     if (p === digits || p - digits > 15 || (buf[digits] === ZERO && p - digits > 1)) return BAIL;
-    if ((p = literal(buf, p, end, FAST_DELAY)) < 0) return BAIL;
-    const delayStart = p;
-    if ((p = plainString(buf, p, end)) < 0) return BAIL;
-    if (!parseDurationBytes(buf, delayStart, p, this.duration)) return BAIL;
-    if ((p = literal(buf, p, end, FAST_ACCIDENT)) < 0) return BAIL;
+    const delayStart = literal(buf, p, end, FAST_DELAY);
+    const delayEnd = plainString(buf, delayStart, end);
+    if (delayEnd < 0 || !parseDurationBytes(buf, delayStart, delayEnd, this.duration)) return BAIL;
+    p = literal(buf, delayEnd, end, FAST_ACCIDENT);
     let accident: boolean;
-    if (buf[p] === TRUE[0] && literal(buf, p, end, TRUE) > 0) {
+    if (literal(buf, p, end, TRUE) > 0) {
       accident = true;
       p += 4;
-    } else if (buf[p] === FALSE[0] && literal(buf, p, end, FALSE) > 0) {
+    } else if (literal(buf, p, end, FALSE) > 0) {
       accident = false;
       p += 5;
     } else return BAIL;
@@ -314,8 +313,9 @@ const skipSpace = (buf: Uint8Array, p: number, end: number) => {
   return p;
 };
 
-/** Matches a template (a space in it is optional) and returns the index after it, or -1. */
+/** Matches a template (a space in it is optional) and returns the index after it, or -1 (also for p = -1). */
 const literal = (buf: Uint8Array, p: number, end: number, template: Uint8Array): number => {
+  if (p < 0) return -1;
   for (let i = 0; i < template.length; i++) {
     const t = template[i]!;
     if (t === SPACE) {
@@ -327,6 +327,7 @@ const literal = (buf: Uint8Array, p: number, end: number, template: Uint8Array):
 
 /** The index of the closing quote of a string without escapes or control bytes, or -1. */
 const plainString = (buf: Uint8Array, p: number, end: number): number => {
+  if (p < 0) return -1;
   for (; p < end; p++) {
     const b = buf[p]!;
     if (b === QUOTE) return p;

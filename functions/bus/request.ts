@@ -1,0 +1,8 @@
+import { requestJob } from '../../shared/bus/jobs.ts';
+import { processRequestQuery } from '../../shared/bus/schemas.ts';
+import { accepted, httpRoute } from '../../shared/core/http.ts';
+
+export const handler = httpRoute({ query: processRequestQuery }, async ({ query }) => {
+  const job = await requestJob(query.date);
+  return accepted({ job_id: job.job_id, date: job.date, status: job.status });
+});

@@ -1,0 +1,98 @@
+import { PassThrough, type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { logger } from '../core/observability.ts';
+import { DepartureScanner, InvalidDepartures } from './departures.ts';
+import {
+  deleteCityDay,
+  deleteCityDayObject,
+  finishJob,
+  getJob,
+  isActive,
+  markRunning,
+  putCityDay,
+  recordCity,
+  storeCityDay,
+} from './repository.ts';
+import { withRetries } from './retry.ts';
+import type { FetchCityMessage, Job } from './schemas.ts';
+import { openCityStats } from './upstream.ts';
+
+export const FETCH_POLICY = { attempts: 6, baseMs: 250, capMs: 8000 };
+const ATTEMPT_TIMEOUT_MS = 300_000;
+/** Time kept back from the function's deadline to record the outcome. */
+const SAFETY_MS = 20_000;
+
+/** Counts bytes and reads the departures while they flow to S3, and fails the upload on invalid data. */
+const scanning = (scanner: DepartureScanner, size: { bytes: number }) =>
+  new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      try {
+        scanner.push(chunk);
+        size.bytes += chunk.length;
+        callback(null, chunk);
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+    flush(callback) {
+      try {
+        scanner.end();
+        callback();
+      } catch (err) {
+        callback(err as Error);
+      }
+    },
+  });
+
+/** One attempt: upstream → scanner → S3, never holding the file. */
+const transferCityDay = async (message: FetchCityMessage, timeoutMs: number) => {
+  const source: Readable = await openCityStats(message.city.id, message.date, timeoutMs);
+  const scanner = new DepartureScanner();
+  const size = { bytes: 0 };
+  const body = new PassThrough();
+  await Promise.all([
+    pipeline(source, scanning(scanner, size), body),
+    storeCityDay(message.date, message.city.id, body).catch((err: unknown) => {
+      // Unblocks the pipeline: nothing would read the rest of the upstream body otherwise.
+      source.destroy(err as Error);
+      throw err;
+    }),
+  ]);
+  return { records: scanner.totals.departures, bytes: size.bytes };
+};
+
+const settle = async (job: Job | undefined) => {
+  if (!job || job.cities_done + job.cities_failed.length < job.cities_total) return;
+  await finishJob(job.job_id, job.cities_failed.length ? 'failed' : 'succeeded', new Date().toISOString());
+};
+
+/**
+ * Handles one city of a job, idempotently: a city already counted, or a job already finished, is left
+ * alone; a redelivered message may fetch again, but is counted once. Transient failures are retried
+ * with backoff; a city that still fails (or sends invalid data) is recorded as failed.
+ */
+export const fetchCity = async (message: FetchCityMessage, remainingMs: () => number) => {
+  const job = await getJob(message.job_id);
+  if (!job || !isActive(job)) return;
+  await markRunning(job.job_id);
+  let outcome: { records: number; bytes: number } | 'failed';
+  try {
+    outcome = await withRetries(FETCH_POLICY, () => {
+      const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, remainingMs() - SAFETY_MS);
+      if (timeoutMs <= 0) throw new Error('no time left for another attempt');
+      return transferCityDay(message, timeoutMs);
+    });
+    await putCityDay(message.date, message.city, job.job_id);
+  } catch (err) {
+    logger.warn('city failed', {
+      job_id: job.job_id,
+      city: message.city.id,
+      error: (err as Error).message,
+      invalid_data: err instanceof InvalidDepartures,
+    });
+    outcome = 'failed';
+    await deleteCityDay(message.date, message.city.id);
+    await deleteCityDayObject(message.date, message.city.id);
+  }
+  await settle((await recordCity(job.job_id, message.city.id, outcome)) ?? (await getJob(job.job_id)));
+};

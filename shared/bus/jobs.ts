@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { claimDate, deleteJob, enqueueCities, finishJob, isActive, jobOfDate, putJob } from './repository.ts';
+import { withRetries } from './retry.ts';
+import type { Job } from './schemas.ts';
+import { fetchCities } from './upstream.ts';
+
+// Registers the job of a date. The API answers within API Gateway's 30 s, so the city list gets a few
+// short attempts; the long work happens per city, behind the queue.
+const CITY_LIST_POLICY = { attempts: 3, baseMs: 200, capMs: 1000 };
+const CITY_LIST_TIMEOUT_MS = 7000;
+const CLAIM_ROUNDS = 3;
+
+const newJob = (date: string, citiesTotal: number): Job => ({
+  job_id: randomUUID(),
+  date,
+  status: 'queued',
+  cities_total: citiesTotal,
+  cities_done: 0,
+  cities_failed: [],
+  records: 0,
+  bytes: 0,
+  created_at: new Date().toISOString(),
+  finished_at: null,
+});
+
+/**
+ * The job for `date`: the queued or running one if there is one, else a new one. Ownership of the date
+ * is taken with a conditional write, so concurrent requests agree on one job.
+ */
+export const requestJob = async (date: string): Promise<Job> => {
+  for (let round = 0; round < CLAIM_ROUNDS; round++) {
+    const current = await jobOfDate(date);
+    if (current && isActive(current)) return current;
+    const cities = await withRetries(CITY_LIST_POLICY, () => fetchCities(CITY_LIST_TIMEOUT_MS));
+    const job = newJob(date, cities.length);
+    await putJob(job);
+    if (!(await claimDate(date, job.job_id, current?.job_id))) {
+      await deleteJob(job.job_id);
+      continue;
+    }
+    await enqueueCities(job.job_id, date, cities);
+    if (cities.length === 0) await finishJob(job.job_id, 'succeeded', new Date().toISOString());
+    return job;
+  }
+  throw new Error(`could not settle the job of ${date}: its owner kept changing`);
+};
