@@ -1,6 +1,6 @@
-import { openApiDocument } from '../../shared/api-docs/document.ts';
+import document from '../../shared/api-docs/openapi.json' with { type: 'json' };
 import { ok, publicRoute } from '../../shared/core/http.ts';
 
-const document = JSON.stringify(openApiDocument());
+const body = JSON.stringify(document);
 
-export const handler = publicRoute({}, async () => ok(document));
+export const handler = publicRoute({}, async () => ok(body));

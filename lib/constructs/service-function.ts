@@ -11,6 +11,10 @@ import type { StatefulResources } from '../stateful-stack.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
+/** ESM output still meets CommonJS dependencies that call require(). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);";
+
 const copyFilesHooks = (files: { from: string; to: string }[]) => ({
   beforeBundling: () => [],
   beforeInstall: () => [],
@@ -64,8 +68,7 @@ export class ServiceFunction extends NodejsFunction {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
-        // ESM output still meets CommonJS dependencies that call require().
-        banner: "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);",
+        banner: ESM_REQUIRE_BANNER,
         nodeModules: settings.nodeModules,
         commandHooks: settings.bundleFiles?.length ? copyFilesHooks(settings.bundleFiles) : undefined,
       },
