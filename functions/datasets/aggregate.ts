@@ -1,0 +1,8 @@
+import { httpRoute, ok } from '../../shared/core/http.ts';
+import { aggregateDataset } from '../../shared/datasets/datasets.ts';
+import { aggregateQuery, datasetIdPath } from '../../shared/datasets/schemas.ts';
+
+export const handler = httpRoute(
+  { path: datasetIdPath, query: aggregateQuery },
+  async ({ path, query, caller }) => ok(await aggregateDataset(caller, path.dataset_id, query)),
+);
