@@ -208,6 +208,38 @@ export const routes: RouteDef[] = [
   },
 
   // Datasets
+  {
+    method: 'POST',
+    path: '/datasets',
+    auth: 'datasets',
+    handler: 'functions/datasets/create.ts',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    access: { tables: { datasets: 'readwrite' }, bucket: [{ prefix: 'datasets/', access: 'write' }] },
+  },
+  {
+    method: 'POST',
+    path: '/datasets/uploads',
+    auth: 'datasets',
+    handler: 'functions/datasets/create-upload.ts',
+    access: { tables: { datasets: 'write' }, bucket: [{ prefix: 'datasets/uploads/', access: 'write' }] },
+  },
+  {
+    method: 'GET',
+    path: '/datasets/{dataset_id}',
+    auth: 'datasets',
+    handler: 'functions/datasets/get.ts',
+    access: { tables: { datasets: 'read' }, bucket: [{ prefix: 'datasets/', access: 'read' }] },
+  },
+  {
+    method: 'GET',
+    path: '/datasets/{dataset_id}/aggregate',
+    auth: 'datasets',
+    handler: 'functions/datasets/aggregate.ts',
+    memoryMb: 1769,
+    timeoutSeconds: 29,
+    access: { tables: { datasets: 'read' }, bucket: [{ prefix: 'datasets/', access: 'read' }] },
+  },
 ];
 
 export const consumers: ConsumerDef[] = [
@@ -237,6 +269,15 @@ export const consumers: ConsumerDef[] = [
     batchSize: 100,
     maxBatchingWindowSeconds: 1,
     access: { tables: { locations: 'readwrite' } },
+  },
+  // datasets
+  {
+    queue: 'datasetsImport',
+    handler: 'functions/datasets/import.ts',
+    batchSize: 1,
+    memoryMb: 3008,
+    timeoutSeconds: 900,
+    access: { tables: { datasets: 'readwrite' }, bucket: [{ prefix: 'datasets/', access: 'readwrite' }] },
   },
 ];
 
