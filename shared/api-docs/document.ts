@@ -2,6 +2,7 @@ import { createDocument } from 'zod-openapi';
 import { advisorsPaths } from '../advisors/openapi.ts';
 import { applicationsPaths } from '../applications/openapi.ts';
 import { busPaths } from '../bus/openapi.ts';
+import { datasetsPaths } from '../datasets/openapi.ts';
 import { eventsPaths } from '../events/openapi.ts';
 import { locationsPaths } from '../locations/openapi.ts';
 import { platformPaths } from './platform.ts';
@@ -24,6 +25,7 @@ export const openApiDocument = () =>
     paths: {
       ...platformPaths,
       ...applicationsPaths,
+      ...datasetsPaths,
       ...busPaths,
       ...eventsPaths,
       ...advisorsPaths,
