@@ -99,7 +99,9 @@ export const toUtc = (timestamp: string, lat: number, long: number): TimestampRe
     },
     { zone: 'utc' },
   );
-  if (!wall.isValid) return { ok: false, message: 'not a real calendar date and time' };
+  // Luxon reads 24:00:00 as the next midnight; a device clock never shows it, so it is refused.
+  if (!wall.isValid || wall.hour !== Number(hour))
+    return { ok: false, message: 'not a real calendar date and time' };
 
   let epochSecondsMs: number;
   let zone: string;
