@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   type NativeAttributeValue,
   QueryCommand,
@@ -10,7 +11,13 @@ import { dynamo } from '../core/aws.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
-import type { AdvisorContent, AdvisorRecord, ClientContent, ClientRecord } from './import-plan.ts';
+import type {
+  AdvisorContent,
+  AdvisorRecord,
+  ClientContent,
+  ClientRecord,
+  ImportPlan,
+} from './import-plan.ts';
 import { fromCents } from './money.ts';
 import type { Advisor, AdvisorClient, ClientSummary } from './schemas.ts';
 
@@ -94,57 +101,71 @@ export const loadStoredContent = async (clientIds: string[], advisorIds: string[
   };
 };
 
-// Imports write with UpdateItem rather than PutItem/BatchWriteItem: an upsert that sets only the
-// imported content can never drop an assignment or an availability set in between, even when it races
-// an assignment or another import. With 32 writes in flight that is fast enough for 10,000 clients.
-const WRITES_IN_FLIGHT = 32;
+// New entities go in with BatchWriteItem (25 puts a request, several requests in flight): ten times
+// fewer round trips than one write each for a 10,000-client file. Entities that already exist are
+// changed with UpdateItem setting only the imported content, so a re-import never drops an assignment
+// or an availability. The one gap: an entity first created by a concurrent import, between this
+// import's read and its put, and assigned in that window, would lose that assignment to the put.
+const newClientItem = (c: ClientRecord): Item => ({
+  ...keys.client(c.id),
+  ...c,
+  gsi2pk: keys.allClients,
+  gsi2sk: c.name_key,
+});
 
-const upsertClient = (c: ClientRecord) =>
+const newAdvisorItem = (a: AdvisorRecord): Item => ({
+  ...keys.advisor(a.id),
+  ...a,
+  available: true,
+  gsi1pk: keys.availability(true),
+  gsi1sk: a.name_key,
+  gsi2pk: keys.allAdvisors,
+  gsi2sk: a.name_key,
+});
+
+const batchPut = async (items: Item[]) => {
+  await inParallel(chunks(items, 25), 8, async (batch) => {
+    let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
+      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+      pending = (out.UnprocessedItems?.[table()] as typeof pending | undefined) ?? [];
+    }
+  });
+};
+
+const updateClientContent = (c: ClientRecord) =>
   dynamo.send(
     new UpdateCommand({
       TableName: table(),
       Key: keys.client(c.id),
       UpdateExpression:
-        'SET id = :id, first_name = :first, last_name = :last, accounts = :accounts, ' +
-        'total_cents = :total, name_key = :nameKey, gsi2pk = :listing, gsi2sk = :nameKey',
+        'SET first_name = :first, last_name = :last, accounts = :accounts, total_cents = :total',
       ExpressionAttributeValues: {
-        ':id': c.id,
         ':first': c.first_name,
         ':last': c.last_name,
         ':accounts': c.accounts,
         ':total': c.total_cents,
-        ':nameKey': c.name_key,
-        ':listing': keys.allClients,
       },
     }),
   );
 
-const upsertAdvisor = (a: AdvisorRecord) =>
+const updateAdvisorContent = (a: AdvisorRecord) =>
   dynamo.send(
     new UpdateCommand({
       TableName: table(),
       Key: keys.advisor(a.id),
-      UpdateExpression:
-        'SET id = :id, #name = :name, focus_areas = :focus, name_key = :nameKey, ' +
-        'available = if_not_exists(available, :true), gsi1pk = if_not_exists(gsi1pk, :availablePk), ' +
-        'gsi1sk = :nameKey, gsi2pk = :listing, gsi2sk = :nameKey',
+      UpdateExpression: 'SET #name = :name, focus_areas = :focus',
       ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: {
-        ':id': a.id,
-        ':name': a.name,
-        ':focus': a.focus_areas,
-        ':nameKey': a.name_key,
-        ':true': true,
-        ':availablePk': keys.availability(true),
-        ':listing': keys.allAdvisors,
-      },
+      ExpressionAttributeValues: { ':name': a.name, ':focus': a.focus_areas },
     }),
   );
 
-export const saveImport = async (clients: ClientRecord[], advisors: AdvisorRecord[]) => {
+export const saveImport = async (plan: ImportPlan) => {
   await Promise.all([
-    inParallel(clients, WRITES_IN_FLIGHT, async (c) => void (await upsertClient(c))),
-    inParallel(advisors, 8, async (a) => void (await upsertAdvisor(a))),
+    batchPut([...plan.clients.create.map(newClientItem), ...plan.advisors.create.map(newAdvisorItem)]),
+    inParallel(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
+    inParallel(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
   ]);
 };
 

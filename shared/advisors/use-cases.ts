@@ -11,10 +11,7 @@ export const importAdvisorsData = async (file: ImportFile): Promise<ImportResult
     incoming.advisors.map((a) => a.id),
   );
   const plan = planImport(incoming, stored);
-  await saveImport(
-    [...plan.clients.create, ...plan.clients.update],
-    [...plan.advisors.create, ...plan.advisors.update],
-  );
+  await saveImport(plan);
   return {
     clients: { created: plan.clients.create.length, updated: plan.clients.update.length },
     advisors: { created: plan.advisors.create.length, updated: plan.advisors.update.length },

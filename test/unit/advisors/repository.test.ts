@@ -1,5 +1,6 @@
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -53,26 +54,33 @@ describe('advisors repository', () => {
     expect(await setClientAdvisor('cl_x', 'adv_1')).toBeUndefined();
   });
 
-  test('an import never writes the assignment or overwrites availability', async () => {
+  test('an import creates new entities in batches and updates existing ones without touching assignment or availability', async () => {
     const { saveImport } = await repository();
+    ddb.on(BatchWriteCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    await saveImport(
-      [
-        {
-          id: 'cl_1',
-          first_name: 'A',
-          last_name: 'B',
-          accounts: [],
-          total_cents: 0,
-          name_key: 'b\u0001a\u0001cl_1',
-        },
-      ],
-      [{ id: 'adv_1', name: 'N', focus_areas: [], name_key: 'n\u0001adv_1' }],
-    );
-    const [clientWrite, advisorWrite] = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(clientWrite!.UpdateExpression).not.toMatch(/advisor_id|gsi1/);
-    expect(advisorWrite!.UpdateExpression).toContain('available = if_not_exists(available, :true)');
-    expect(advisorWrite!.UpdateExpression).toContain('gsi1pk = if_not_exists(gsi1pk, :availablePk)');
+    const client = (i: number) => ({
+      id: `cl_${i}`,
+      first_name: 'A',
+      last_name: `B${i}`,
+      accounts: [],
+      total_cents: 0,
+      name_key: `b${i}\u0001a\u0001cl_${i}`,
+    });
+    const advisor = { id: 'adv_1', name: 'N', focus_areas: [], name_key: 'n\u0001adv_1' };
+    await saveImport({
+      clients: { create: Array.from({ length: 30 }, (_, i) => client(i)), update: [client(99)] },
+      advisors: { create: [advisor], update: [{ ...advisor, id: 'adv_2' }] },
+    });
+    const puts = ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems!.advisors!);
+    expect(puts.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([6, 25]);
+    const newAdvisor = puts.flat().find((r) => r.PutRequest?.Item?.id === 'adv_1')!.PutRequest!.Item!;
+    expect(newAdvisor).toMatchObject({ available: true, gsi1pk: 'ADVISORS#available', gsi2pk: 'ADVISORS' });
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => u.Key)).toEqual([
+      { pk: 'CLIENT#cl_99', sk: 'CLIENT' },
+      { pk: 'ADVISOR#adv_2', sk: 'ADVISOR' },
+    ]);
+    for (const update of updates) expect(update.UpdateExpression).not.toMatch(/advisor_id|gsi1|available/);
   });
 
   test('reads stored content in batches of 100 and retries unprocessed keys', async () => {
