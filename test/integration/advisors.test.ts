@@ -358,6 +358,21 @@ describe('availability and assignment', () => {
     expect(badFilter.status).toBe(400);
   });
 
+  test('the OpenAPI document describes every advisors route', async () => {
+    const res = await stack.request('GET', '/openapi.json', { token: null });
+    expect(Object.keys(res.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/advisors/import',
+        '/advisors',
+        '/advisors/{advisor_id}',
+        '/advisors/{advisor_id}/clients',
+        '/clients',
+        '/clients/{client_id}/advisor',
+      ]),
+    );
+    expect(Object.keys(res.body.paths['/clients/{client_id}/advisor'])).toEqual(['put', 'delete']);
+  });
+
   test('advisor routes need the advisors scope', async () => {
     const other = await createApp(stack, ['events']);
     expect((await stack.request('GET', '/advisors', { token: other.apiKey })).status).toBe(403);
