@@ -20,6 +20,8 @@ export interface ReferenceServerOptions {
 
 export interface ReferenceServer {
   url: string;
+  /** Requests answered so far, and how many of them were deliberate 500s. */
+  counts: { requests: number; failures: number };
   stop(): Promise<void>;
 }
 
@@ -141,27 +143,34 @@ export const startReferenceServer = async (
   const latencyMsMax = options.latencyMsMax ?? 4200;
   const failureRate = options.failureRate ?? 0;
   const failing = new Set(options.failingCities ?? []);
+  const counts = { requests: 0, failures: 0 };
+  const fail = (res: ServerResponse) => {
+    counts.failures++;
+    sendJson(res, 500, { error: 'upstream failure' });
+  };
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://ref');
     const stats = /^\/cities\/(\d+)\/stats$/.exec(url.pathname);
     const delay = Math.floor(Math.random() * latencyMsMax);
+    counts.requests++;
     setTimeout(() => {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method not allowed' });
-      if (Math.random() < failureRate) return sendJson(res, 500, { error: 'upstream failure' });
+      if (Math.random() < failureRate) return fail(res);
       if (url.pathname === '/cities') return sendJson(res, 200, CITIES);
       if (!stats) return sendJson(res, 404, { error: 'not found' });
       const cityId = Number(stats[1]);
       const date = url.searchParams.get('date') ?? '';
       if (!CITIES.some((c) => c.id === cityId)) return sendJson(res, 404, { error: 'unknown city' });
       if (!isRealDate(date)) return sendJson(res, 400, { error: 'date must be YYYY-MM-DD' });
-      if (failing.has(cityId)) return sendJson(res, 500, { error: 'upstream failure' });
+      if (failing.has(cityId)) return fail(res);
       streamDepartures(res, departureChunks(settings, cityId, date)).catch(() => res.destroy());
     }, delay);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    counts,
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,8 +6,8 @@ import { fetchCities } from './upstream.ts';
 
 // Registers the job of a date. The API answers within API Gateway's 30 s, so the city list gets a few
 // short attempts; the long work happens per city, behind the queue.
-const CITY_LIST_POLICY = { attempts: 3, baseMs: 200, capMs: 1000 };
-const CITY_LIST_TIMEOUT_MS = 7000;
+const CITY_LIST_POLICY = { attempts: 4, baseMs: 200, capMs: 1000 };
+const CITY_LIST_TIMEOUT_MS = 6000;
 const CLAIM_ROUNDS = 3;
 
 const newJob = (date: string, citiesTotal: number): Job => ({
