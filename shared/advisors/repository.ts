@@ -251,13 +251,13 @@ const withCounts = async (items: Item[]): Promise<Advisor[]> => {
   return advisors;
 };
 
-/** The stored advisor item, read consistently (an assignment checks availability with it). */
-export const findAdvisorItem = async (id: string) => {
-  const out = await dynamo.send(
-    new GetCommand({ TableName: table(), Key: keys.advisor(id), ConsistentRead: true }),
-  );
-  return out.Item as { id: string; available: boolean } | undefined;
-};
+const getAdvisorItem = async (id: string): Promise<Item | undefined> =>
+  (await dynamo.send(new GetCommand({ TableName: table(), Key: keys.advisor(id), ConsistentRead: true })))
+    .Item;
+
+/** Whether the advisor takes new clients, read consistently; undefined when there is no such advisor. */
+export const advisorAvailability = async (id: string): Promise<boolean | undefined> =>
+  (await getAdvisorItem(id))?.available as boolean | undefined;
 
 export const listAdvisors = async (
   available: boolean | undefined,
@@ -378,10 +378,8 @@ export const advisorClients = async (
 ): Promise<AdvisorClientsPage | undefined> => {
   const scope = `advisor-clients:${advisorId}`;
   const start = await decodeCursor(scope, cursor);
-  const advisorItem = await dynamo.send(
-    new GetCommand({ TableName: table(), Key: keys.advisor(advisorId), ConsistentRead: true }),
-  );
-  if (!advisorItem.Item) return undefined;
+  const advisorItem = await getAdvisorItem(advisorId);
+  if (!advisorItem) return undefined;
   // The totals and the count come from one pass over the index, so they agree with each other.
   const [page, all] = await Promise.all([
     dynamo.send(
@@ -398,7 +396,7 @@ export const advisorClients = async (
   ]);
   const totalCents = all.reduce((sum, item) => sum + (item.total_cents as number), 0);
   return {
-    advisor: toAdvisor(advisorItem.Item, all.length),
+    advisor: toAdvisor(advisorItem, all.length),
     items: (page.Items ?? []).map(toAdvisorClient),
     next_cursor: await encodeCursor(scope, page.LastEvaluatedKey),
     total_value: fromCents(totalCents),

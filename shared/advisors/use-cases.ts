@@ -1,6 +1,6 @@
 import { conflict, notFound } from '../core/errors.ts';
 import { advisorRecords, clientRecords, planImport } from './import-plan.ts';
-import { findAdvisorItem, loadStoredContent, saveImport, setClientAdvisor } from './repository.ts';
+import { advisorAvailability, loadStoredContent, saveImport, setClientAdvisor } from './repository.ts';
 import type { ClientSummary, ImportFile, ImportResult } from './schemas.ts';
 
 /** Upserts the file's clients and advisors by natural key; only new or changed ones are written. */
@@ -25,9 +25,9 @@ export const importAdvisorsData = async (file: ImportFile): Promise<ImportResult
  * only and never removes existing ones), so no cross-item transaction is needed.
  */
 export const assignAdvisor = async (clientId: string, advisorId: string): Promise<ClientSummary> => {
-  const advisor = await findAdvisorItem(advisorId);
-  if (!advisor) throw notFound('No such advisor');
-  if (!advisor.available) throw conflict('The advisor is not available for new clients');
+  const available = await advisorAvailability(advisorId);
+  if (available === undefined) throw notFound('No such advisor');
+  if (!available) throw conflict('The advisor is not available for new clients');
   const client = await setClientAdvisor(clientId, advisorId);
   if (!client) throw notFound('No such client');
   return client;
