@@ -21,8 +21,13 @@ export interface FunctionSettings {
   access?: Access;
   /** Extra environment the handler reads (never secrets). */
   environment?: Record<string, string>;
-  /** Packages left out of the bundle and installed next to it (large data files, native code). */
+  /** Packages left out of the bundle and installed next to it at deploy time (needs the npm registry). */
   nodeModules?: string[];
+  /**
+   * Data files copied next to the bundle (project-relative `from`, bundle-relative `to`); synth stays
+   * offline. For packages that read data from disk, e.g. geo-tz with GEO_TZ_DATA_PATH.
+   */
+  bundleFiles?: { from: string; to: string }[];
   /**
    * Deploy-time settings passed to the function as env vars of the same name: from CDK context
    * (`-c NAME=value`) when deployed, from the process env locally (e.g. BUS_SOURCE_URL).
