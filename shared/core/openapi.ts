@@ -29,6 +29,8 @@ export const errorResponses: ZodOpenApiResponsesObject = {
   '401': { description: 'Missing or unknown token', ...errorContent },
   '403': { description: 'Token lacks the scope of this route', ...errorContent },
   '404': { description: 'Not found (or owned by another application)', ...errorContent },
+  '409': { description: 'Conflicts with the current state', ...errorContent },
+  '413': { description: 'Request body too large', ...errorContent },
 };
 
 export const jsonBody = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
