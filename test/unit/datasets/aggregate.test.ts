@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { journeyChunks } from '../../../local/datasets/gen-journeys.ts';
-import { type Aggregate, aggregate } from '../../../shared/datasets/aggregate.ts';
+import { aggregate } from '../../../shared/datasets/aggregate.ts';
 import { ExtractBuilder } from '../../../shared/datasets/extract.ts';
 import { readRecords } from '../../../shared/datasets/reader.ts';
 
@@ -33,7 +33,7 @@ const textbook = (values: number[]) => {
   return { count: n, mean, std, min: s[0], p25: q(0.25), p50: q(0.5), p75: q(0.75), max: s[n - 1] };
 };
 
-const expectClose = (actual: Aggregate | Record<string, unknown>, expected: Record<string, unknown>) => {
+const expectClose = (actual: object, expected: Record<string, unknown>) => {
   for (const [k, v] of Object.entries(expected)) {
     if (typeof v === 'number') expect((actual as Record<string, number>)[k]).toBeCloseTo(v, 9);
     else expect((actual as Record<string, unknown>)[k]).toEqual(v);
