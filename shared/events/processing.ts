@@ -22,25 +22,38 @@ export interface Tally {
   errors: Partial<Record<EventErrorCode, number>>;
 }
 
-/**
- * Stores each outcome with at most `parallel` writes in flight; counts only what this call wrote, so
- * a redelivered message adds nothing to the metrics either.
- */
+// Writes in flight across every record this container is processing: the SQS chain handles a
+// batch's records concurrently, and an unbounded fan-out of puts only queues up in DynamoDB (and,
+// locally, starves the HTTP side that shares the emulator).
+const MAX_WRITES_IN_FLIGHT = 8;
+let writesInFlight = 0;
+const waiting: (() => void)[] = [];
+const acquire = async () => {
+  while (writesInFlight >= MAX_WRITES_IN_FLIGHT) await new Promise<void>((resolve) => waiting.push(resolve));
+  writesInFlight++;
+};
+const release = () => {
+  writesInFlight--;
+  waiting.shift()?.();
+};
+
+/** Stores each outcome; counts only what this call wrote, so a redelivered message adds nothing. */
 export const storeAll = async (
   outcomes: Outcome[],
   store: (outcome: Outcome) => Promise<boolean>,
-  parallel = 16,
 ): Promise<Tally> => {
   const tally: Tally = { stored: 0, duplicates: 0, errors: {} };
-  let next = 0;
-  const worker = async () => {
-    while (next < outcomes.length) {
-      const outcome = outcomes[next++] as Outcome;
-      if (!(await store(outcome))) tally.duplicates++;
-      else if (outcome.kind === 'event') tally.stored++;
-      else tally.errors[outcome.error.code] = (tally.errors[outcome.error.code] ?? 0) + 1;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, outcomes.length) }, worker));
+  await Promise.all(
+    outcomes.map(async (outcome) => {
+      await acquire();
+      try {
+        if (!(await store(outcome))) tally.duplicates++;
+        else if (outcome.kind === 'event') tally.stored++;
+        else tally.errors[outcome.error.code] = (tally.errors[outcome.error.code] ?? 0) + 1;
+      } finally {
+        release();
+      }
+    }),
+  );
   return tally;
 };

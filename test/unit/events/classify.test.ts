@@ -86,11 +86,11 @@ describe('storeAll', () => {
       written.add(id);
       return true;
     };
-    expect(await storeAll(outcomes, store, 2)).toEqual({
+    expect(await storeAll(outcomes, store)).toEqual({
       stored: 1,
       duplicates: 1,
       errors: { unknown_event_type: 1 },
     });
-    expect(await storeAll(outcomes, store, 2)).toEqual({ stored: 0, duplicates: 3, errors: {} });
+    expect(await storeAll(outcomes, store)).toEqual({ stored: 0, duplicates: 3, errors: {} });
   });
 });
