@@ -59,6 +59,8 @@ const startConsumer = (def: ConsumerDef, invoke: Invoke, sqs: SQSClient, queueUr
     batchSize: Math.min(def.batchSize, SQS_RECEIVE_MAX),
     waitTimeSeconds: 1,
     pollingWaitTimeMs: 0,
+    // Lets stop() wait for the in-flight receive and handler, so the emulators are closed after them.
+    pollingCompleteWaitTimeMs: 10_000,
     attributeNames: ['All'],
     messageAttributeNames: ['All'],
     messageSystemAttributeNames: ['All'],
