@@ -65,26 +65,85 @@ export const parseMinuteMessage = (body: string): UserMinute => {
   return { user_id: parsed.user_id, minute: parsed.minute };
 };
 
-/** Asks the averaging consumer to recompute these user-minutes. */
-export const enqueueMinutes = async (minutes: UserMinute[]): Promise<void> => {
-  const url = queueUrl('locationMinutes');
-  if (minutes.length === 1) {
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: minuteMessage(minutes[0]!) }));
-    return;
+interface Waiter {
+  minute: UserMinute;
+  done: (err?: Error) => void;
+}
+
+// Group commit: while SEND_CONCURRENCY sends are out, new user-minutes wait and leave together in one
+// SendMessageBatch, the same user-minute once. An idle caller's message leaves at once (no timer), so
+// on Lambda (one request per container) nothing changes; under load (the local runtime runs every
+// request in one process) it cuts SQS calls up to tenfold. Every waiter's minute was stored before it
+// was queued here, so one message covers all waiters of a minute.
+const SEND_CONCURRENCY = 4;
+const waiting: Waiter[] = [];
+let sending = 0;
+
+const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;
+
+const takeBatch = () => {
+  const ids = new Set<string>();
+  for (const w of waiting) {
+    ids.add(minuteId(w.minute));
+    if (ids.size === SQS_BATCH) break;
   }
-  const batches: UserMinute[][] = [];
-  for (let i = 0; i < minutes.length; i += SQS_BATCH) batches.push(minutes.slice(i, i + SQS_BATCH));
-  await Promise.all(
-    batches.map(async (batch) => {
-      const out = await sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: url,
-          Entries: batch.map((m, i) => ({ Id: String(i), MessageBody: minuteMessage(m) })),
-        }),
-      );
-      if (out.Failed?.length) throw new Error(`could not enqueue ${out.Failed.length} user-minutes`);
+  const taken: Waiter[] = [];
+  const kept: Waiter[] = [];
+  for (const w of waiting) (ids.has(minuteId(w.minute)) ? taken : kept).push(w);
+  waiting.splice(0, waiting.length, ...kept);
+  return taken;
+};
+
+const sendBatch = async (waiters: Waiter[]): Promise<Set<string>> => {
+  const minutes = new Map(waiters.map((w) => [minuteId(w.minute), w.minute]));
+  const url = queueUrl('locationMinutes');
+  if (minutes.size === 1) {
+    const [minute] = minutes.values();
+    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: minuteMessage(minute!) }));
+    return new Set();
+  }
+  const entries = [...minutes.entries()];
+  const out = await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: url,
+      Entries: entries.map(([, m], i) => ({ Id: String(i), MessageBody: minuteMessage(m) })),
     }),
   );
+  return new Set((out.Failed ?? []).map((f) => entries[Number(f.Id)]![0]));
+};
+
+const pump = () => {
+  while (sending < SEND_CONCURRENCY && waiting.length > 0) {
+    const batch = takeBatch();
+    sending++;
+    sendBatch(batch)
+      .then(
+        (failed) => {
+          for (const w of batch) {
+            w.done(failed.has(minuteId(w.minute)) ? new Error('could not enqueue a user-minute') : undefined);
+          }
+        },
+        (err: Error) => {
+          for (const w of batch) w.done(err);
+        },
+      )
+      .finally(() => {
+        sending--;
+        pump();
+      });
+  }
+};
+
+/** Asks the averaging consumer to recompute these user-minutes; resolves once all are queued. */
+export const enqueueMinutes = async (minutes: UserMinute[]): Promise<void> => {
+  const queued = minutes.map(
+    (minute) =>
+      new Promise<void>((resolve, reject) => {
+        waiting.push({ minute, done: (err) => (err ? reject(err) : resolve()) });
+      }),
+  );
+  pump();
+  await Promise.all(queued);
 };
 
 /** Every stored point of a user-minute, read consistently so a point just stored is included. */

@@ -93,6 +93,30 @@ describe('bulk import', () => {
   });
 });
 
+describe('enqueueing user-minutes', () => {
+  test('minutes queued while sends are out leave together in one batch, each minute once', async () => {
+    const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
+    sqs.on(SendMessageCommand).callsFake(() => new Promise((r) => setTimeout(() => r({}), 20)));
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const minute = (user: string) => ({ user_id: user, minute: '2021-01-01T00:00:00Z' });
+    const first = ['a', 'b', 'c', 'd'].map((u) => enqueueMinutes([minute(u)]));
+    const later = ['e', 'f', 'e', 'f', 'e'].map((u) => enqueueMinutes([minute(u)]));
+    await Promise.all([...first, ...later]);
+    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(4);
+    const batches = sqs
+      .commandCalls(SendMessageBatchCommand)
+      .map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!).user_id));
+    expect(batches).toEqual([['e', 'f']]);
+  });
+
+  test('a minute the queue refused fails only its own callers', async () => {
+    const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
+    sqs.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '1', Code: 'x', SenderFault: false }] });
+    const minutes = ['a', 'b'].map((u) => ({ user_id: u, minute: 'm' }));
+    await expect(enqueueMinutes(minutes)).rejects.toThrow('could not enqueue');
+  });
+});
+
 describe('the averaging consumer', () => {
   const points = [
     { lat: 10, long: 179.9, accuracy: 2, speed: null },
