@@ -13,6 +13,16 @@ import {
 } from './repository.ts';
 
 const IMPORT_CONCURRENCY = 32;
+const RECOMPUTE_CONCURRENCY = 16;
+
+/** Runs `task` over `items` with at most `limit` at a time. */
+const inParallel = async <T>(items: T[], limit: number, task: (item: T) => Promise<void>) => {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await task(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+};
 
 const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;
 
@@ -32,53 +42,51 @@ export const importRows = async (rows: BulkRow[], nowMs: number) => {
   const plan = planImport(rows, nowMs);
   const receivedAt = new Date(nowMs).toISOString();
   let stored = 0;
-  let next = 0;
-  const worker = async () => {
-    while (next < plan.points.length) {
-      const point = plan.points[next++]!;
-      if ((await storePoint(point, receivedAt)) === 'stored') stored++;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(IMPORT_CONCURRENCY, plan.points.length) }, worker));
+  await inParallel(plan.points, IMPORT_CONCURRENCY, async (point) => {
+    if ((await storePoint(point, receivedAt)) === 'stored') stored++;
+  });
   const minutes = new Map(plan.points.map((p) => [minuteId(p), { user_id: p.user_id, minute: p.minute }]));
   if (minutes.size > 0) await enqueueMinutes([...minutes.values()]);
   return { stored, duplicates: plan.points.length - stored + plan.repeats, rejected: plan.rejected };
 };
 
-/** Messages grouped by user-minute, so a minute named several times in a batch is computed once. */
+/** The user-minutes a batch names, each once with the messages that named it. */
 export const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body'>[]) => {
   const groups = new Map<string, { minute: UserMinute; messageIds: string[] }>();
   const malformed: string[] = [];
   for (const record of records) {
-    let minute: UserMinute;
+    let minutes: UserMinute[];
     try {
-      minute = parseMinuteMessage(record.body);
+      minutes = parseMinuteMessage(record.body);
     } catch {
       malformed.push(record.messageId);
       continue;
     }
-    const group = groups.get(minuteId(minute));
-    if (group) group.messageIds.push(record.messageId);
-    else groups.set(minuteId(minute), { minute, messageIds: [record.messageId] });
+    for (const minute of minutes) {
+      const group = groups.get(minuteId(minute));
+      if (group) group.messageIds.push(record.messageId);
+      else groups.set(minuteId(minute), { minute, messageIds: [record.messageId] });
+    }
   }
   return { groups: [...groups.values()], malformed };
 };
 
-/** Recomputes each user-minute of a batch from its stored points; returns the ids of failed messages. */
+/**
+ * Recomputes each user-minute of a batch from its stored points. A message fails (and comes back) when
+ * any minute it names failed; recomputing its other minutes again is harmless.
+ */
 export const recomputeMinutes = async (records: SQSRecord[]): Promise<string[]> => {
   const { groups, malformed } = coalesceMinutes(records);
   if (malformed.length > 0) logger.error('Malformed user-minute messages', { messageIds: malformed });
-  const failed = [...malformed];
-  await Promise.all(
-    groups.map(async ({ minute, messageIds }) => {
-      try {
-        const points = await minutePoints(minute);
-        if (points.length > 0) await saveAverage(minute.user_id, minuteAverage(minute.minute, points));
-      } catch (err) {
-        logger.error('Could not recompute a user-minute', { minute, error: err as Error });
-        failed.push(...messageIds);
-      }
-    }),
-  );
-  return failed;
+  const failed = new Set(malformed);
+  await inParallel(groups, RECOMPUTE_CONCURRENCY, async ({ minute, messageIds }) => {
+    try {
+      const points = await minutePoints(minute);
+      if (points.length > 0) await saveAverage(minute.user_id, minuteAverage(minute.minute, points));
+    } catch (err) {
+      logger.error('Could not recompute a user-minute', { minute, error: err as Error });
+      for (const id of messageIds) failed.add(id);
+    }
+  });
+  return [...failed];
 };

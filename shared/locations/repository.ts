@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, sqs } from '../core/aws.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
@@ -25,7 +25,8 @@ export interface UserMinute {
 }
 
 const table = () => tableName('locations');
-const SQS_BATCH = 10;
+// One message names up to this many user-minutes (~70 bytes each, far below SQS's 256 KB).
+const MINUTES_PER_MESSAGE = 50;
 
 /** Stores a point unless the same user already has one at the same instant (the first one wins). */
 export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'stored' | 'duplicate'> => {
@@ -55,14 +56,16 @@ export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'sto
   }
 };
 
-const minuteMessage = (m: UserMinute) => JSON.stringify({ user_id: m.user_id, minute: m.minute });
+const minuteMessage = (minutes: UserMinute[]) =>
+  JSON.stringify({ minutes: minutes.map((m) => ({ user_id: m.user_id, minute: m.minute })) });
 
-export const parseMinuteMessage = (body: string): UserMinute => {
-  const parsed = JSON.parse(body) as Partial<UserMinute>;
-  if (typeof parsed.user_id !== 'string' || typeof parsed.minute !== 'string') {
-    throw new Error('not a user-minute message');
-  }
-  return { user_id: parsed.user_id, minute: parsed.minute };
+const isUserMinute = (m: unknown): m is UserMinute =>
+  typeof (m as UserMinute)?.user_id === 'string' && typeof (m as UserMinute)?.minute === 'string';
+
+export const parseMinuteMessage = (body: string): UserMinute[] => {
+  const minutes = (JSON.parse(body) as { minutes?: unknown }).minutes;
+  if (!Array.isArray(minutes) || !minutes.every(isUserMinute)) throw new Error('not a user-minutes message');
+  return minutes.map((m) => ({ user_id: m.user_id, minute: m.minute }));
 };
 
 interface Waiter {
@@ -71,10 +74,10 @@ interface Waiter {
 }
 
 // Group commit: while SEND_CONCURRENCY sends are out, new user-minutes wait and leave together in one
-// SendMessageBatch, the same user-minute once. An idle caller's message leaves at once (no timer), so
-// on Lambda (one request per container) nothing changes; under load (the local runtime runs every
-// request in one process) it cuts SQS calls up to tenfold. Every waiter's minute was stored before it
-// was queued here, so one message covers all waiters of a minute.
+// message, the same user-minute once. An idle caller's message leaves at once (no timer), so on
+// Lambda (one request per container) nothing changes; under load (the local runtime runs every request
+// in one process) it cuts SQS messages many times over, and SQS costs per message. Every waiter's
+// minute was stored before it was queued here, so one mention covers all waiters of a minute.
 const SEND_CONCURRENCY = 4;
 const waiting: Waiter[] = [];
 let sending = 0;
@@ -85,7 +88,7 @@ const takeBatch = () => {
   const ids = new Set<string>();
   for (const w of waiting) {
     ids.add(minuteId(w.minute));
-    if (ids.size === SQS_BATCH) break;
+    if (ids.size === MINUTES_PER_MESSAGE) break;
   }
   const taken: Waiter[] = [];
   const kept: Waiter[] = [];
@@ -94,22 +97,14 @@ const takeBatch = () => {
   return taken;
 };
 
-const sendBatch = async (waiters: Waiter[]): Promise<Set<string>> => {
+const sendBatch = async (waiters: Waiter[]) => {
   const minutes = new Map(waiters.map((w) => [minuteId(w.minute), w.minute]));
-  const url = queueUrl('locationMinutes');
-  if (minutes.size === 1) {
-    const [minute] = minutes.values();
-    await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: minuteMessage(minute!) }));
-    return new Set();
-  }
-  const entries = [...minutes.entries()];
-  const out = await sqs.send(
-    new SendMessageBatchCommand({
-      QueueUrl: url,
-      Entries: entries.map(([, m], i) => ({ Id: String(i), MessageBody: minuteMessage(m) })),
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl('locationMinutes'),
+      MessageBody: minuteMessage([...minutes.values()]),
     }),
   );
-  return new Set((out.Failed ?? []).map((f) => entries[Number(f.Id)]![0]));
 };
 
 const pump = () => {
@@ -118,10 +113,8 @@ const pump = () => {
     sending++;
     sendBatch(batch)
       .then(
-        (failed) => {
-          for (const w of batch) {
-            w.done(failed.has(minuteId(w.minute)) ? new Error('could not enqueue a user-minute') : undefined);
-          }
+        () => {
+          for (const w of batch) w.done();
         },
         (err: Error) => {
           for (const w of batch) w.done(err);

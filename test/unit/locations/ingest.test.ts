@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
@@ -51,7 +51,9 @@ describe('storing a datapoint', () => {
       Item: { pk: 'PT#a1#2017-07-30T04:18:00Z', sk: '2017-07-30T04:18:08.919000Z', speed: null },
     });
     const sent = sqs.commandCalls(SendMessageCommand)[0]!.args[0].input;
-    expect(JSON.parse(sent.MessageBody!)).toEqual({ user_id: 'a1', minute: '2017-07-30T04:18:00Z' });
+    expect(JSON.parse(sent.MessageBody!)).toEqual({
+      minutes: [{ user_id: 'a1', minute: '2017-07-30T04:18:00Z' }],
+    });
   });
 
   test('a point already stored at that instant is a duplicate, not an error', async () => {
@@ -69,51 +71,53 @@ describe('storing a datapoint', () => {
 });
 
 describe('bulk import', () => {
-  test('counts stored and duplicate points and enqueues each user-minute once in batches of 10', async () => {
+  test('counts stored and duplicate points and enqueues each user-minute once, 50 to a message', async () => {
     const { importRows } = await import('../../../shared/locations/ingest.ts');
-    const rows = Array.from({ length: 12 }, (_, i) => ({
+    const rows = Array.from({ length: 52 }, (_, i) => ({
       input: {
-        timestamp: `2017-01-01T00:${String(i).padStart(2, '0')}:30Z`,
+        timestamp: new Date(Date.UTC(2017, 0, 1, 0, i, 30)).toISOString(),
         lat: 1,
         long: 1,
         accuracy: 1,
         user_id: 'u',
       },
     }));
-    rows.push({ input: { ...rows[0]!.input, timestamp: '2017-01-01T00:00:45Z' } });
+    rows.push({ input: { ...rows[0]!.input, timestamp: '2017-01-01T00:00:45.000Z' } });
     ddb.on(PutCommand).callsFake(async (input) => {
       if (input.Item.sk === '2017-01-01T00:03:30.000000Z') throw conditionFailed();
       return {};
     });
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    sqs.on(SendMessageCommand).resolves({});
     const result = await importRows(rows, Date.parse('2021-01-01T00:00:00Z'));
-    expect(result).toEqual({ stored: 12, duplicates: 1, rejected: [] });
-    const batches = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input.Entries!.length);
-    expect(batches.sort()).toEqual([10, 2]);
+    expect(result).toEqual({ stored: 52, duplicates: 1, rejected: [] });
+    const messages = sqs
+      .commandCalls(SendMessageCommand)
+      .map((c) => JSON.parse(c.args[0].input.MessageBody!).minutes.length);
+    expect(messages.sort()).toEqual([2, 50]);
   });
 });
 
 describe('enqueueing user-minutes', () => {
-  test('minutes queued while sends are out leave together in one batch, each minute once', async () => {
+  test('minutes queued while sends are out leave together in one message, each minute once', async () => {
     const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
     sqs.on(SendMessageCommand).callsFake(() => new Promise((r) => setTimeout(() => r({}), 20)));
-    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
     const minute = (user: string) => ({ user_id: user, minute: '2021-01-01T00:00:00Z' });
     const first = ['a', 'b', 'c', 'd'].map((u) => enqueueMinutes([minute(u)]));
     const later = ['e', 'f', 'e', 'f', 'e'].map((u) => enqueueMinutes([minute(u)]));
     await Promise.all([...first, ...later]);
-    expect(sqs.commandCalls(SendMessageCommand)).toHaveLength(4);
-    const batches = sqs
-      .commandCalls(SendMessageBatchCommand)
-      .map((c) => c.args[0].input.Entries!.map((e) => JSON.parse(e.MessageBody!).user_id));
-    expect(batches).toEqual([['e', 'f']]);
+    const messages = sqs
+      .commandCalls(SendMessageCommand)
+      .map((c) =>
+        JSON.parse(c.args[0].input.MessageBody!).minutes.map((m: { user_id: string }) => m.user_id),
+      );
+    expect(messages).toEqual([['a'], ['b'], ['c'], ['d'], ['e', 'f']]);
   });
 
-  test('a minute the queue refused fails only its own callers', async () => {
+  test('a failed send fails its callers, and the next caller is sent afresh', async () => {
     const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
-    sqs.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: '1', Code: 'x', SenderFault: false }] });
-    const minutes = ['a', 'b'].map((u) => ({ user_id: u, minute: 'm' }));
-    await expect(enqueueMinutes(minutes)).rejects.toThrow('could not enqueue');
+    sqs.on(SendMessageCommand).rejectsOnce(new Error('queue down')).resolves({});
+    await expect(enqueueMinutes([{ user_id: 'a', minute: 'm' }])).rejects.toThrow('queue down');
+    await expect(enqueueMinutes([{ user_id: 'a', minute: 'm' }])).resolves.toBeUndefined();
   });
 });
 
@@ -127,8 +131,12 @@ describe('the averaging consumer', () => {
     const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
-    const message = { user_id: 'u', minute: '2017-01-01T00:00:00Z' };
-    const failed = await recomputeMinutes([record('1', message), record('2', message), record('3', message)]);
+    const minute = { user_id: 'u', minute: '2017-01-01T00:00:00Z' };
+    const failed = await recomputeMinutes([
+      record('1', { minutes: [minute] }),
+      record('2', { minutes: [minute, minute] }),
+      record('3', { minutes: [minute] }),
+    ]);
     expect(failed).toEqual([]);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
     expect(ddb.commandCalls(QueryCommand)[0]!.args[0].input).toMatchObject({
@@ -158,7 +166,7 @@ describe('the averaging consumer', () => {
       .resolvesOnce({ Items: [points[0]!], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
       .resolvesOnce({ Items: [points[1]!] });
     ddb.on(PutCommand).resolves({});
-    await recomputeMinutes([record('1', { user_id: 'u', minute: 'm' })]);
+    await recomputeMinutes([record('1', { minutes: [{ user_id: 'u', minute: 'm' }] })]);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input.Item).toMatchObject({ count: 2 });
   });
 
@@ -166,7 +174,7 @@ describe('the averaging consumer', () => {
     const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).rejects(conditionFailed());
-    expect(await recomputeMinutes([record('1', { user_id: 'u', minute: 'm' })])).toEqual([]);
+    expect(await recomputeMinutes([record('1', { minutes: [{ user_id: 'u', minute: 'm' }] })])).toEqual([]);
   });
 
   test('only the messages of a minute that failed, and malformed ones, are reported as failures', async () => {
@@ -174,13 +182,16 @@ describe('the averaging consumer', () => {
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#bad#m' } }).rejects(new Error('boom'));
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#good#m' } }).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
+    const good = { user_id: 'good', minute: 'm' };
+    const bad = { user_id: 'bad', minute: 'm' };
     const failed = await recomputeMinutes([
-      record('a', { user_id: 'good', minute: 'm' }),
-      record('b', { user_id: 'bad', minute: 'm' }),
+      record('a', { minutes: [good] }),
+      record('b', { minutes: [good, bad] }),
       record('c', 'not json'),
-      record('d', { user_id: 'bad', minute: 'm' }),
+      record('d', { minutes: [bad] }),
+      record('e', { user_id: 'good', minute: 'm' }),
     ]);
-    expect(failed.sort()).toEqual(['b', 'c', 'd']);
+    expect(failed.sort()).toEqual(['b', 'c', 'd', 'e']);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 });
