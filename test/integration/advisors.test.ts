@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createApp, startTestStack, type TestStack } from './harness.ts';
 
 const fixture = JSON.parse(
-  readFileSync(resolve(import.meta.dirname, '../../../shared/fixtures/advisors-data.json'), 'utf8'),
+  readFileSync(resolve(import.meta.dirname, '../fixtures/advisors-data.json'), 'utf8'),
 );
 
 let stack: TestStack;

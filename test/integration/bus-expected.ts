@@ -15,14 +15,23 @@ const delayNs = (text: string): bigint => {
   return seconds * 1_000_000_000n + BigInt(f!.padEnd(9, '0'));
 };
 
+// The reference server may be told to fail a share of calls; the independent reading retries each one.
+const fetchText = async (url: string): Promise<string> => {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url);
+    if (res.ok) return res.text();
+    if (attempt >= 100) throw new Error(`${url} kept failing: ${res.status}`);
+  }
+};
+
 export const expectedStats = async (sourceUrl: string, date: string, skipCities: number[] = []) => {
-  const cities = (await (await fetch(`${sourceUrl}/cities`)).json()) as { id: number; country: string }[];
+  const cities = JSON.parse(await fetchText(`${sourceUrl}/cities`)) as { id: number; country: string }[];
   const byCountry = new Map<string, { n: number; passengers: number; accident: boolean; ns: bigint }>();
   let records = 0;
   let bytes = 0;
   for (const city of cities) {
     if (skipCities.includes(city.id)) continue;
-    const text = await (await fetch(`${sourceUrl}/cities/${city.id}/stats?date=${date}`)).text();
+    const text = await fetchText(`${sourceUrl}/cities/${city.id}/stats?date=${date}`);
     bytes += Buffer.byteLength(text);
     const rows = JSON.parse(text) as Departure[];
     records += rows.length;

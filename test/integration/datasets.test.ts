@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createApp, eventually, startTestStack, type TestStack } from './harness.ts';
 
-const FIXTURE = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'journeys-sample.json');
+const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'journeys-sample.json');
 // The fixture's three sessions, checked by hand: event durations 12.5, 31, 143.5 | 9, 55 | 402.
 const DURATIONS = [12.5, 31, 143.5, 9, 55, 402];
 

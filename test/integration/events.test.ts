@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createApp, eventually, startTestStack, type TestStack } from './harness.ts';
 
 const fixtures = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'eye-events.json'), 'utf8'),
+  readFileSync(join(import.meta.dirname, '..', 'fixtures', 'eye-events.json'), 'utf8'),
 ) as Record<string, unknown>[];
 
 let stack: TestStack;

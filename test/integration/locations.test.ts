@@ -3,10 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { createApp, eventually, startTestStack, type TestStack } from './harness.ts';
 
-const SAMPLE = readFileSync(
-  join(import.meta.dirname, '../../../shared/fixtures/locations-sample.csv'),
-  'utf8',
-);
+const SAMPLE = readFileSync(join(import.meta.dirname, '../fixtures/locations-sample.csv'), 'utf8');
 
 let stack: TestStack;
 let key: string;

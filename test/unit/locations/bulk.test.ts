@@ -4,7 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import { bulkRows, csvRows, jsonRows, planImport } from '../../../shared/locations/bulk.ts';
 
 const NOW = Date.parse('2021-06-01T12:00:00Z');
-const SAMPLE = readFileSync(join(import.meta.dirname, '../../../../shared/fixtures/locations-sample.csv'));
+const SAMPLE = readFileSync(join(import.meta.dirname, '../../fixtures/locations-sample.csv'));
 const csv = (text: string) => Buffer.from(text);
 
 describe('CSV rows', () => {
