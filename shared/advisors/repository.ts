@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type {
@@ -42,8 +43,6 @@ const keys = {
 const table = () => tableName('advisors');
 
 type Item = Record<string, NativeAttributeValue>;
-
-const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
 /** Runs `fn` over `items` with at most `limit` calls in flight. */
 const inParallel = async <T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/li
 import type { Scope } from '../core/auth.ts';
 import { dynamo } from '../core/aws.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { Application } from './schemas.ts';
@@ -82,7 +83,7 @@ export const deleteApplication = async (id: string): Promise<boolean> => {
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(err)) return false;
     throw err;
   }
 };

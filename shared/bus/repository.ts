@@ -4,6 +4,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Upload } from '@aws-sdk/lib-storage';
 import { dynamo, s3, sqs } from '../core/aws.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, queueUrl, tableName } from '../core/env.ts';
 import type { FetchCityMessage, Job, JobStatus, UpstreamCity } from './schemas.ts';
 
@@ -25,7 +26,6 @@ const keys = {
 
 const table = () => tableName('bus');
 const ACTIVE: JobStatus[] = ['queued', 'running'];
-const isConditionFailure = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
 interface JobItem {
   job_id: string;

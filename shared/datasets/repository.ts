@@ -3,6 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo, s3 } from '../core/aws.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
 import type { BuiltExtract, Catalogue } from './extract.ts';
 import { type DatasetError, type DatasetStatus, UPLOAD_URL_SECONDS } from './schemas.ts';
@@ -167,7 +168,7 @@ const setStatus = async (
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(err)) return false;
     throw err;
   }
 };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';
 import { type EventError, type EventErrorCode, eventTypes, type StoredEvent } from './schemas.ts';
@@ -72,7 +73,7 @@ const putOnce = async (item: Record<string, unknown>): Promise<boolean> => {
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(err)) return false;
     throw err;
   }
 };
