@@ -272,3 +272,13 @@ describe('GET /users/{user_id}/location-averages', () => {
     expect((await stack.request('PUT', '/location', { token: null, body: {} })).status).toBe(401);
   });
 });
+
+test('the OpenAPI document describes the three location routes', async () => {
+  const res = await stack.request('GET', '/openapi.json', { token: null });
+  expect(res.body.paths['/location'].put).toBeDefined();
+  expect(Object.keys(res.body.paths['/locations'].post.requestBody.content)).toEqual([
+    'application/json',
+    'text/csv',
+  ]);
+  expect(res.body.paths['/users/{user_id}/location-averages'].get).toBeDefined();
+});
