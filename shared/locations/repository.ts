@@ -75,14 +75,15 @@ interface Waiter {
 
 // Group commit: while SEND_CONCURRENCY sends are out, new user-minutes wait and leave together in one
 // message, the same user-minute once. An idle caller's message leaves at once (no timer), so on
-// Lambda (one request per container) nothing changes; under load (the local runtime runs every request
-// in one process) it cuts SQS messages many times over, and SQS costs per message. Every waiter's
+// Lambda (one request per container) nothing changes; when requests pile up (the local runtime runs
+// every request in one process, and SQS costs per message) they share messages. Every waiter's
 // minute was stored before it was queued here, so one mention covers all waiters of a minute.
 const SEND_CONCURRENCY = 4;
 const waiting: Waiter[] = [];
 let sending = 0;
 
-const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;
+/** Identifies a user-minute, for grouping. */
+export const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;
 
 const takeBatch = () => {
   const ids = new Set<string>();

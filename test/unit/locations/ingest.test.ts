@@ -196,6 +196,45 @@ describe('the averaging consumer', () => {
   });
 });
 
+describe('skipping minutes a recompute already covered', () => {
+  const sentAt = (messageId: string, body: unknown, sentMs: number) =>
+    ({ ...record(messageId, body), attributes: { SentTimestamp: String(sentMs) } }) as SQSRecord;
+  const points = [{ lat: 1, long: 1, accuracy: 1, speed: null }];
+
+  test('a message sent well before the last successful recompute of its minute started is not read again', async () => {
+    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    ddb.on(QueryCommand).resolves({ Items: points });
+    ddb.on(PutCommand).resolves({});
+    const minute = { user_id: 'backlog', minute: 'm' };
+    const now = Date.now();
+    await recomputeMinutes([sentAt('1', { minutes: [minute] }, now - 5_000)]);
+    expect(await recomputeMinutes([sentAt('2', { minutes: [minute] }, now - 3_000)])).toEqual([]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+  });
+
+  test('a message sent after (or within a second before) the last recompute started is recomputed', async () => {
+    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    ddb.on(QueryCommand).resolves({ Items: points });
+    ddb.on(PutCommand).resolves({});
+    const minute = { user_id: 'fresh', minute: 'm' };
+    await recomputeMinutes([sentAt('1', { minutes: [minute] }, Date.now() - 5_000)]);
+    await recomputeMinutes([sentAt('2', { minutes: [minute] }, Date.now() - 500)]);
+    await recomputeMinutes([sentAt('3', { minutes: [minute] }, Date.now() + 10)]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
+  });
+
+  test('a recompute that failed covers nothing', async () => {
+    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    ddb.on(QueryCommand).resolves({ Items: points });
+    ddb.on(PutCommand).rejectsOnce(new Error('throttled')).resolves({});
+    const minute = { user_id: 'flaky', minute: 'm' };
+    const now = Date.now();
+    expect(await recomputeMinutes([sentAt('1', { minutes: [minute] }, now - 5_000)])).toEqual(['1']);
+    expect(await recomputeMinutes([sentAt('1', { minutes: [minute] }, now - 5_000)])).toEqual([]);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(2);
+  });
+});
+
 describe('listing averages', () => {
   test('queries one partition between the first and last selected minute, with a bound cursor', async () => {
     process.env.CURSOR_KEY = 'unit-test-cursor-key';
