@@ -1,14 +1,25 @@
+import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
+import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { datesBetween } from './dates.ts';
 import { DepartureScanner, type DepartureTotals } from './departures.ts';
 import { type CityDay, cityDaysOf, openObject } from './repository.ts';
 import type { CountryDay } from './schemas.ts';
 
 // Per-country daily statistics, computed from the stored files on every request: each file is streamed
-// through the departure scanner, a few at a time, and only running totals are kept.
+// through the departure scanner, a few at a time, and only running totals are kept. With more than one
+// CPU the files are spread over a pool of worker threads, each doing its own GetObject and scan and
+// answering with the file's exact totals. The pool runs this very module again in each worker, so the
+// single-file Lambda bundle needs nothing beside it; wherever a worker cannot start, or dies, the main
+// thread reads the files itself.
 
 const DATE_QUERIES = 8;
+/** Files read at once on the main thread. */
 const FILE_READS = 6;
+/** Files in flight per worker: while one is scanned, the others are already on the way. */
+const FILES_PER_WORKER = 6;
+const MAX_WORKERS = 8;
+const WORKER_ROLE = 'bus-country-stats';
 
 /** Runs `work` over `items` with at most `limit` at once, keeping the order of the results. */
 export const mapBounded = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
@@ -29,6 +40,117 @@ export const totalsOfStream = async (stream: Readable): Promise<DepartureTotals>
   for await (const chunk of stream) scanner.push(chunk as Uint8Array);
   return scanner.end();
 };
+
+const totalsOfObject = async (key: string) => totalsOfStream(await openObject(key));
+
+// ---- worker pool ----
+
+type Request = { id: number; key: string };
+type Reply = { ready: true } | { id: number; totals: DepartureTotals } | { id: number; error: string };
+
+interface Task {
+  key: string;
+  resolve: (totals: DepartureTotals) => void;
+  reject: (err: unknown) => void;
+}
+
+class ScanWorker {
+  readonly tasks = new Map<number, Task>();
+  /** Set once the worker has loaded this module: a failure before that means workers cannot run here. */
+  ready = false;
+  private dead = false;
+  private nextId = 0;
+  private readonly worker: Worker;
+
+  constructor(onDeath: (worker: ScanWorker, orphans: Task[]) => void) {
+    this.worker = new Worker(new URL(import.meta.url), { workerData: { role: WORKER_ROLE } });
+    this.worker.unref();
+    this.worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        this.ready = true;
+        return;
+      }
+      const task = this.tasks.get(reply.id);
+      if (!task) return;
+      this.tasks.delete(reply.id);
+      if (this.tasks.size === 0) this.worker.unref();
+      if ('totals' in reply) task.resolve(reply.totals);
+      else task.reject(new Error(reply.error));
+    });
+    const die = () => {
+      if (this.dead) return;
+      this.dead = true;
+      const orphans = [...this.tasks.values()];
+      this.tasks.clear();
+      onDeath(this, orphans);
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', die);
+  }
+
+  scan(task: Task) {
+    const id = this.nextId++;
+    this.tasks.set(id, task);
+    // Referenced only while it has work, so an idle pool never keeps the process alive.
+    this.worker.ref();
+    this.worker.postMessage({ id, key: task.key } satisfies Request);
+  }
+
+  stop() {
+    this.dead = true;
+    void this.worker.terminate();
+  }
+}
+
+/** The pool: undefined until first used, null where workers cannot run (one CPU, or no worker support). */
+let pool: ScanWorker[] | null | undefined;
+
+const onDeath = (dead: ScanWorker, orphans: Task[]) => {
+  if (!dead.ready) {
+    for (const worker of pool ?? []) worker.stop();
+    pool = null;
+  } else if (pool) {
+    pool = pool.filter((w) => w !== dead);
+    if (pool.length === 0) pool = undefined;
+  }
+  for (const task of orphans) totalsOfObject(task.key).then(task.resolve, task.reject);
+};
+
+const workers = (): ScanWorker[] | null => {
+  if (pool === undefined) {
+    const size = Math.min(availableParallelism(), MAX_WORKERS);
+    pool = null;
+    if (size > 1) pool = Array.from({ length: size }, () => new ScanWorker(onDeath));
+  }
+  return pool;
+};
+
+/** The totals of each file, in order: in the worker pool, or on this thread where there is none. */
+const totalsOfFiles = (keys: string[]): Promise<DepartureTotals[]> => {
+  const available = workers();
+  if (!available) return mapBounded(keys, FILE_READS, totalsOfObject);
+  return mapBounded(keys, available.length * FILES_PER_WORKER, (key) => {
+    const current = workers();
+    if (!current) return totalsOfObject(key);
+    const idlest = current.reduce((a, b) => (b.tasks.size < a.tasks.size ? b : a));
+    return new Promise<DepartureTotals>((resolve, reject) => idlest.scan({ key, resolve, reject }));
+  });
+};
+
+const serveScans = (port: MessagePort) => {
+  port.on('message', async ({ id, key }: Request) => {
+    let reply: Reply;
+    try {
+      reply = { id, totals: await totalsOfObject(key) };
+    } catch (err) {
+      reply = { id, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+    }
+    port.postMessage(reply);
+  });
+  port.postMessage({ ready: true } satisfies Reply);
+};
+
+// ---- statistics ----
 
 const NS_PER_MINUTE = 60_000_000_000;
 
@@ -75,15 +197,14 @@ export const countryStats = async (from: string, to: string) => {
   const dates = datesBetween(from, to);
   const perDate = await mapBounded(dates, DATE_QUERIES, cityDaysOf);
   const files = perDate.flat();
-  const totals = await mapBounded(files, FILE_READS, async (file) => ({
-    file,
-    totals: await totalsOfStream(await openObject(file.key)),
-  }));
+  const totals = await totalsOfFiles(files.map((f) => f.key));
   const withData = new Set(files.map((f) => f.date));
   return {
     from,
     to,
-    stats: combineCountryDays(totals),
+    stats: combineCountryDays(files.map((file, i) => ({ file, totals: totals[i]! }))),
     missing_dates: dates.filter((d) => !withData.has(d)),
   };
 };
+
+if (!isMainThread && workerData?.role === WORKER_ROLE && parentPort) serveScans(parentPort);

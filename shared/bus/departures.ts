@@ -27,6 +27,8 @@ export class InvalidDepartures extends Error {
 const NEED_MORE = -1;
 const BAIL = -2;
 const MAX_DEPTH = 64;
+/** The first slice of a chunk joined to the carried bytes: more than a usual record. */
+const JOIN_BYTES = 512;
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -60,7 +62,7 @@ type State = 'start' | 'first' | 'next' | 'after' | 'done';
 export class DepartureScanner {
   private state: State = 'start';
   private carry: Uint8Array | undefined;
-  /** Bytes consumed before the current buffer (for error offsets). */
+  /** The offset in the file of the buffer being read (for error offsets). */
   private base = 0;
   private readonly duration: Duration = { ms: 0, ns: 0 };
   // The record being read by the general path.
@@ -80,13 +82,37 @@ export class DepartureScanner {
   };
 
   push(chunk: Uint8Array): void {
-    let buf = chunk;
+    let from = 0;
     if (this.carry) {
-      buf = Buffer.concat([this.carry, chunk]);
+      // Only the record cut by the previous chunk boundary is copied: the carry joined with as much of
+      // this chunk as it takes to finish it. The rest of the chunk is read in place.
+      let carry = this.carry;
       this.carry = undefined;
+      for (let take = Math.min(chunk.length, JOIN_BYTES); ; take = Math.min(chunk.length, take * 8)) {
+        const joined = Buffer.concat([carry, chunk.subarray(0, take)]);
+        const stop = this.scan(joined, 0);
+        if (stop >= carry.length) {
+          from = stop - carry.length;
+          this.base += carry.length;
+          break;
+        }
+        this.base += stop;
+        if (take === chunk.length) {
+          this.carry = joined.subarray(stop);
+          return;
+        }
+        carry = joined.subarray(stop, carry.length);
+      }
     }
+    const stop = this.scan(chunk, from);
+    // A copy: the caller may reuse its buffer, and the carry is usually a fraction of a record.
+    if (stop < chunk.length) this.carry = Buffer.from(chunk.subarray(stop));
+    this.base += stop;
+  }
+
+  /** Reads buf from `p` as far as it can; returns where it stopped (buf[0] is at byte `base`). */
+  private scan(buf: Uint8Array, p: number): number {
     const end = buf.length;
-    let p = 0;
     while (p < end) {
       const b = buf[p]!;
       if (isSpace(b)) {
@@ -116,8 +142,7 @@ export class DepartureScanner {
         p = next;
       }
     }
-    if (p < end) this.carry = buf.subarray(p);
-    this.base += p;
+    return p;
   }
 
   /** The totals once the whole file was pushed; throws if the array is incomplete. */
@@ -316,6 +341,13 @@ const skipSpace = (buf: Uint8Array, p: number, end: number) => {
 /** Matches a template (a space in it is optional) and returns the index after it, or -1 (also for p = -1). */
 const literal = (buf: Uint8Array, p: number, end: number, template: Uint8Array): number => {
   if (p < 0) return -1;
+  const n = template.length;
+  if (p + n <= end) {
+    // The usual case first: every optional space present.
+    let i = 0;
+    while (i < n && buf[p + i] === template[i]) i++;
+    if (i === n) return p + n;
+  }
   for (let i = 0; i < template.length; i++) {
     const t = template[i]!;
     if (t === SPACE) {

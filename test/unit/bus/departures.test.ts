@@ -59,6 +59,21 @@ describe('DepartureScanner', () => {
     expect(scan(escaped, 29)).toEqual(whole);
   });
 
+  test('reads records far longer than a chunk, whatever the chunk boundaries', () => {
+    const rows = JSON.parse(sample) as Record<string, unknown>[];
+    const padded = JSON.stringify(rows.slice(0, 40).map((r, i) => ({ note: 'x'.repeat(i * 150), ...r })));
+    const whole = expected(padded);
+    for (const size of [100, 511, 4096, 65536]) expect(scan(padded, size)).toEqual(whole);
+  });
+
+  test('reports the byte offset of an error whatever the chunk boundaries', () => {
+    const text = `${sample.slice(0, -1)}, {"passengers": 1, "delay": "PT1M", "accident": "no"}]`;
+    const at = text.lastIndexOf('"no"');
+    for (const size of [1, 7, 64, 1000, text.length]) {
+      expect(() => scan(text, size)).toThrow(`accident must be true or false at byte ${at}`);
+    }
+  });
+
   test('an empty array has no departures', () => {
     expect(scan(' [ ] ')).toEqual({ departures: 0, passengers: 0, accident: false, delayMs: 0, delayNs: 0 });
   });
