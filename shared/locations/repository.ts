@@ -2,6 +2,7 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, sqs } from '../core/aws.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
 import { queueUrl, tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { PointValues } from './averages.ts';
@@ -51,7 +52,7 @@ export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'sto
     );
     return 'stored';
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return 'duplicate';
+    if (isConditionFailure(err)) return 'duplicate';
     throw err;
   }
 };
@@ -192,7 +193,7 @@ export const saveAverage = async (userId: string, average: MinuteAverage): Promi
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(err)) return false;
     throw err;
   }
 };
