@@ -20,7 +20,7 @@ export interface Datapoint {
   minute: string;
 }
 
-export type Checked = { ok: true; point: Datapoint } | { ok: false; errors: ErrorDetail[] };
+type Checked = { ok: true; point: Datapoint } | { ok: false; errors: ErrorDetail[] };
 
 // zod reports unknown keys as one issue on the object; each offending field is named instead.
 const details = (error: z.ZodError): ErrorDetail[] =>

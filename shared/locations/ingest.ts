@@ -50,7 +50,7 @@ export const importRows = async (rows: BulkRow[], nowMs: number) => {
 };
 
 /** The user-minutes a batch names, each once with the messages that named it and when the last was sent. */
-export const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>[]) => {
+const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>[]) => {
   const groups = new Map<string, { minute: UserMinute; messageIds: string[]; lastSentMs: number }>();
   const malformed: string[] = [];
   for (const record of records) {

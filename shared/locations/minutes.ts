@@ -3,7 +3,7 @@ import { parseIsoInstant } from './schemas.ts';
 
 const MINUTE_MS = 60_000;
 
-export const minuteKey = (epochMs: number) =>
+const minuteKey = (epochMs: number) =>
   DateTime.fromMillis(epochMs, { zone: 'utc' }).toFormat("yyyy-MM-dd'T'HH:mm:00'Z'");
 
 /**

@@ -8,7 +8,7 @@ const TIMESTAMP_DOC =
   'gap; one that occurs twice is the earlier instant; at sea the nautical Etc/GMT±N zone applies). ISO ' +
   '8601 with `Z` or an offset is taken as it is. Up to 6 fraction digits; at most 5 minutes in the future.';
 
-export const userId = z
+const userId = z
   .string()
   .regex(USER_ID, '1–128 characters of A-Z, a-z, 0-9, "_", "." or "-"')
   .meta({ example: 'a1' });
@@ -29,8 +29,6 @@ export const datapointInput = z
     user_id: userId,
   })
   .meta({ id: 'LocationDatapoint' });
-
-export type DatapointInput = z.output<typeof datapointInput>;
 
 export const storeResult = z
   .object({

@@ -11,14 +11,14 @@ import { DateTime, IANAZone } from 'luxon';
 // - a wall time that exists twice (fall-back) is the earlier instant, the one with the offset in force
 //   before the change: New York 2021-11-07 01:30 → 01:30 EDT (05:30Z).
 
-export const TIMESTAMP_PATTERN =
+const TIMESTAMP_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?([Zz]|[+-]\d{2}(?::?\d{2})?)?$/;
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 const MAX_OFFSET_MINUTES = 18 * 60;
 
-export interface UtcTimestamp {
+interface UtcTimestamp {
   /** ISO 8601 UTC with the fraction digits that were sent. */
   utc: string;
   /** The instant at µs precision, fixed width: equal instants give equal keys (`.5` = `.500000`). */
@@ -30,7 +30,7 @@ export interface UtcTimestamp {
   zone: string;
 }
 
-export type TimestampResult = { ok: true; value: UtcTimestamp } | { ok: false; message: string };
+type TimestampResult = { ok: true; value: UtcTimestamp } | { ok: false; message: string };
 
 /** The Etc zone of the nautical time zone at a longitude (Etc names have the sign reversed). */
 export const nauticalZone = (long: number): string => {
