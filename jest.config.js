@@ -23,6 +23,12 @@ export default {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       slowTestThreshold: 30,
     },
+    {
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      slowTestThreshold: 60,
+    },
   ],
   testTimeout: 60_000,
 };
