@@ -14,6 +14,10 @@ const stack = await startLocalStack({
 });
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
+// Machine-readable, for tests that talk to the emulators directly (test/integration/harness.ts).
+console.log(
+  `Local endpoints: ${JSON.stringify({ sqs: stack.env.SQS_ENDPOINT, dynamodb: stack.env.DYNAMODB_ENDPOINT, s3: stack.env.S3_ENDPOINT })}`,
+);
 console.log(`Local stack ready at ${stack.url} (started in ${seconds} s, data in ${dataDir})`);
 console.log(`Admin token: ${stack.adminToken}`);
 console.log(`Docs:        ${stack.url}/docs`);

@@ -13,6 +13,8 @@ export interface TestStack {
   url: string;
   adminToken: string;
   dataDir: string;
+  /** The emulators' endpoints (they change on restart). */
+  endpoints: Endpoints;
   /** fetch against the stack; `token` defaults to the admin token, `null` sends none. */
   request(
     method: string,
@@ -23,8 +25,14 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+export interface Endpoints {
+  sqs: string;
+  dynamodb: string;
+  s3: string;
+}
+
 const launch = (dataDir: string, adminToken: string, env: Record<string, string>) =>
-  new Promise<{ child: ChildProcess; url: string }>((resolvePromise, reject) => {
+  new Promise<{ child: ChildProcess; url: string; endpoints: Endpoints }>((resolvePromise, reject) => {
     const child = spawn(NODE, ['--openssl-legacy-provider', join(ROOT, 'local', 'start.ts')], {
       cwd: ROOT,
       env: {
@@ -46,9 +54,10 @@ const launch = (dataDir: string, adminToken: string, env: Record<string, string>
     child.stdout!.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /Local stack ready at (http:\/\/\S+)/.exec(out);
-      if (match) {
+      const endpoints = /Local endpoints: (\{.*\})/.exec(out);
+      if (match && endpoints) {
         clearTimeout(timer);
-        resolvePromise({ child, url: match[1]! });
+        resolvePromise({ child, url: match[1]!, endpoints: JSON.parse(endpoints[1]!) });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -75,6 +84,9 @@ export const startTestStack = async (env: Record<string, string> = {}): Promise<
   const stack: TestStack = {
     get url() {
       return current.url;
+    },
+    get endpoints() {
+      return current.endpoints;
     },
     adminToken,
     dataDir,
