@@ -2,10 +2,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
 import { outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
-import { storeOutcome } from '../../shared/events/repository.ts';
+import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
 
 export const handler = sqsConsumer(async (record) => {
-  const tally = await storeAll(outcomesOfMessage(record.body), storeOutcome);
+  const tally = await storeAll(outcomesOfMessage(record.body), {
+    claim: claimOutcome,
+    writeCopies,
+  });
   metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
   for (const [code, count] of Object.entries(tally.errors)) {
     metrics.addMetric(`error_${code}`, MetricUnit.Count, count);

@@ -13,15 +13,36 @@ const timeKey = (param: string, value: string | undefined): string | undefined =
   return time.key;
 };
 
-/** GET /events: one page of the caller's events matching the query, in time order. */
-export const eventsPage = async (caller: Caller, query: EventsQuery): Promise<Page<StoredEvent>> => {
-  const applicationId = ownerScope(caller, query.application_id);
-  // Event lists are partitioned per application, so an admin query names one (no cross-app Scan).
-  if (!applicationId) {
-    throw validationError('The admin must name an application', [
-      { path: 'application_id', message: 'required with the admin token' },
+// Across applications a time range alone is read one UTC day partition after another, so it needs
+// both ends and a bounded span (a page over an empty span still reads each of its days).
+export const MAX_RANGE_DAYS_ACROSS_APPS = 366;
+const DAY_MS = 86_400_000;
+
+const requireBoundedRange = (fromKey: string | undefined, toKey: string | undefined) => {
+  const missing = [...(fromKey === undefined ? ['from'] : []), ...(toKey === undefined ? ['to'] : [])];
+  if (missing.length > 0) {
+    throw validationError('Across all applications a time range needs both from and to', [
+      ...missing.map((path) => ({
+        path,
+        message: 'required for the admin without application_id, session_id or category',
+      })),
     ]);
   }
+  const span = Date.parse(`${toKey?.slice(0, 23)}Z`) - Date.parse(`${fromKey?.slice(0, 23)}Z`);
+  if (span > MAX_RANGE_DAYS_ACROSS_APPS * DAY_MS) {
+    throw validationError(
+      `Across all applications a time range spans at most ${MAX_RANGE_DAYS_ACROSS_APPS} days`,
+      [{ path: 'to', message: `at most ${MAX_RANGE_DAYS_ACROSS_APPS} days after from` }],
+    );
+  }
+};
+
+/**
+ * GET /events: one page of the caller's events matching the query, in time order; the admin without
+ * `application_id` reads every application's.
+ */
+export const eventsPage = async (caller: Caller, query: EventsQuery): Promise<Page<StoredEvent>> => {
+  const applicationId = ownerScope(caller, query.application_id);
   const filter = {
     applicationId,
     sessionId: query.session_id,
@@ -30,7 +51,11 @@ export const eventsPage = async (caller: Caller, query: EventsQuery): Promise<Pa
     fromKey: timeKey('from', query.from),
     toKey: timeKey('to', query.to),
   };
-  const scope = `events:${JSON.stringify(filter)}`;
+  if (applicationId === undefined && filter.sessionId === undefined && filter.category === undefined) {
+    requireBoundedRange(filter.fromKey, filter.toKey);
+  }
+  // `*` keeps an admin cursor over all applications apart from any one application's.
+  const scope = `events:${applicationId ?? '*'}:${JSON.stringify(filter)}`;
   const position = await decodeCursor<{ after: string }>(scope, query.cursor);
   const page = await queryEvents(filter, query.limit, position?.after);
   return { items: page.items, next_cursor: await encodeCursor(scope, page.last && { after: page.last }) };

@@ -21,7 +21,9 @@ export const eventsPaths: ZodOpenApiPathsObject = {
         'are processed asynchronously (visible within seconds). Each is validated against the schema of its ' +
         'type and stored, or recorded as an error (see GET /errors). Rejected envelopes are recorded as ' +
         '`invalid_envelope` errors. If none is accepted the answer is 400 with the rejected list under ' +
-        '`error.details`. One event may be at most 200 KiB.',
+        '`error.details`. One event may be at most 200 KiB. Events belong to the application that sends them: ' +
+        'the admin is not an application, so an admin request names one with `application_id` (400 ' +
+        '`validation_error` on `application_id` without it).',
       requestParams: { query: ingestQuery },
       requestBody: {
         content: {
@@ -41,7 +43,10 @@ export const eventsPaths: ZodOpenApiPathsObject = {
       summary: 'Query events in time order (timestamp, then received_at, then id)',
       description:
         'At least one of session_id, category (optionally with name), from, to. All filters combine. ' +
-        'With the admin token `application_id` is required: events are stored per application.',
+        "An application sees only its own events. The admin sees every application's, or one with " +
+        '`application_id`; across all applications a time range without session_id or category needs both ' +
+        '`from` and `to`, at most 366 days apart (400 otherwise): it is read one UTC day after another. ' +
+        'Ties in time order across applications are broken by application id.',
       requestParams: { query: eventsQuery },
       responses: { '200': jsonResponse('A page of events', listOf(storedEvent)), ...errorResponses },
     },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { classify, type Outcome } from './classify.ts';
+import type { Claim } from './repository.ts';
 import type { EventErrorCode } from './schemas.ts';
 
 const ingestMessage = z.object({
@@ -37,17 +38,25 @@ const release = () => {
   waiting.shift()?.();
 };
 
-/** Stores each outcome; counts only what this call wrote, so a redelivered message adds nothing. */
-export const storeAll = async (
-  outcomes: Outcome[],
-  store: (outcome: Outcome) => Promise<boolean>,
-): Promise<Tally> => {
+export interface Store {
+  claim: (outcome: Outcome) => Promise<Claim>;
+  writeCopies: (copies: Record<string, unknown>[]) => Promise<void>;
+}
+
+/**
+ * Stores each outcome; counts only what this call wrote, so a redelivered message adds nothing.
+ * Resolves once every stored event also has its cross-application copy.
+ */
+export const storeAll = async (outcomes: Outcome[], store: Store): Promise<Tally> => {
   const tally: Tally = { stored: 0, duplicates: 0, errors: {} };
+  const copies: Record<string, unknown>[] = [];
   await Promise.all(
     outcomes.map(async (outcome) => {
       await acquire();
       try {
-        if (!(await store(outcome))) tally.duplicates++;
+        const claim = await store.claim(outcome);
+        if (claim.copy) copies.push(claim.copy);
+        if (!claim.stored) tally.duplicates++;
         else if (outcome.kind === 'event') tally.stored++;
         else tally.errors[outcome.error.code] = (tally.errors[outcome.error.code] ?? 0) + 1;
       } finally {
@@ -55,5 +64,6 @@ export const storeAll = async (
       }
     }),
   );
+  await store.writeCopies(copies);
   return tally;
 };

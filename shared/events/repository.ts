@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';
 import { type EventError, type EventErrorCode, eventTypes, type StoredEvent } from './schemas.ts';
-import { instantKey } from './timestamps.ts';
+import { instantKey, utcDays } from './timestamps.ts';
 
 // One item per (application, event id), written once with a conditional put: whether it holds the
 // event or the error that replaced it, a redelivered message or a racing consumer finds it taken and
@@ -14,6 +15,14 @@ import { instantKey } from './timestamps.ts';
 //           all sorted by `timestamp key # received_at # id` — the API's order, fixed width.
 //   errors  gsi1 per application, gsi2 per application + code, gsi3 across applications (admin),
 //           sorted by `received_at # id` and read newest first.
+// The admin reads across applications, and the item's three GSIs are taken by the application's
+// lists, so a stored event has a second item, its cross-application copy, whose GSIs hold
+//   gsi1 per session, gsi2 per type, gsi3 per UTC day of `timestamp` (a time range reads its days in
+//   order: one partition for all time would be one hot key), sorted by the event order + `# app`
+//   (two applications may use the same event id).
+// The copy mirrors the stored record and is written only after the record's claim, by the claim's
+// winner or, after a crash between the two, by the redelivery that finds the record taken: an
+// idempotent put of the same content, so it can be batched.
 // `data` and `event` are stored as JSON text: what was sent comes back byte for byte (DynamoDB maps
 // would reject empty keys and lose number precision).
 const keys = {
@@ -27,7 +36,24 @@ const keys = {
   errors: (app: string) => `ERR#${app}`,
   errorsByCode: (app: string, code: string) => `ERRC#${app}#${code}`,
   allErrors: () => 'ERR#*',
+  copy: (app: string, id: string) => ({ pk: `XA#${app}#${id}`, sk: 'XA' }),
+  allOrder: (order: string, app: string) => `${order}#${app}`,
+  allSession: (session: string) => `ALL#S#${session}`,
+  allType: (category: string, name: string) => `ALL#T#${category}#${name}`,
+  allDay: (day: string) => `ALL#D#${day}`,
 };
+
+const EVENT_FIELDS = [
+  'id',
+  'application_id',
+  'session_id',
+  'category',
+  'name',
+  'data',
+  'timestamp',
+  'received_at',
+] as const;
+type Item = Record<string, unknown>;
 
 const table = () => tableName('events');
 
@@ -78,14 +104,68 @@ const putOnce = async (item: Record<string, unknown>): Promise<boolean> => {
   }
 };
 
-/** Stores a processed event or its error; false when this event id was already stored (either way). */
-export const storeOutcome = (outcome: Outcome): Promise<boolean> => {
-  if (outcome.kind === 'event') {
-    const { application_id, id } = outcome.event;
-    return putOnce({ ...keys.record(application_id, id), ...eventItem(outcome) });
-  }
-  const { application_id, id } = outcome.error;
-  return putOnce({ ...keys.record(application_id, id), ...errorItem(outcome.error) });
+/** The cross-application copy of a stored event item (see above). */
+const copyOf = (record: Item): Item => {
+  const app = record.application_id as string;
+  const order = keys.allOrder(record.gsi1sk as string, app);
+  const copy: Item = {
+    ...keys.copy(app, record.id as string),
+    kind: 'event',
+    gsi1pk: keys.allSession(record.session_id as string),
+    gsi1sk: order,
+    gsi2pk: keys.allType(record.category as string, record.name as string),
+    gsi2sk: order,
+    // The order key starts with the event's UTC time key, `YYYY-MM-DD…`.
+    gsi3pk: keys.allDay(order.slice(0, 10)),
+    gsi3sk: order,
+  };
+  for (const field of EVENT_FIELDS) copy[field] = record[field];
+  return copy;
+};
+
+export interface Claim {
+  /** This call wrote the event's (or error's) item; false when the id was already taken. */
+  stored: boolean;
+  /** The cross-application copy still to be written (see writeCopies), when the stored item is an event. */
+  copy?: Item;
+}
+
+/**
+ * Claims the item of a processed event or its error with a conditional put: exactly one outcome per
+ * (application, event id). A lost claim reads what won, so an event's copy is (re)written from it.
+ */
+export const claimOutcome = async (outcome: Outcome): Promise<Claim> => {
+  const { application_id, id } = outcome.kind === 'event' ? outcome.event : outcome.error;
+  const record: Item = {
+    ...keys.record(application_id, id),
+    ...(outcome.kind === 'event' ? eventItem(outcome) : errorItem(outcome.error)),
+  };
+  if (await putOnce(record))
+    return { stored: true, copy: outcome.kind === 'event' ? copyOf(record) : undefined };
+  const winner = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.record(application_id, id), ConsistentRead: true }),
+  );
+  return { stored: false, copy: winner.Item?.kind === 'event' ? copyOf(winner.Item) : undefined };
+};
+
+const BATCH_WRITE_MAX = 25;
+const BATCH_ATTEMPTS = 8;
+
+/** Writes cross-application copies, 25 per BatchWriteItem, sending back what DynamoDB left unprocessed. */
+export const writeCopies = async (copies: Item[]): Promise<void> => {
+  const chunks: Item[][] = [];
+  for (let i = 0; i < copies.length; i += BATCH_WRITE_MAX) chunks.push(copies.slice(i, i + BATCH_WRITE_MAX));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 1; requests.length > 0; attempt++) {
+        if (attempt > BATCH_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} copies unprocessed`);
+        if (attempt > 1) await sleep(2 ** attempt * 10 * Math.random());
+        const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
+        requests = (out.UnprocessedItems?.[table()] ?? []) as typeof requests;
+      }
+    }),
+  );
 };
 
 /**
@@ -197,7 +277,8 @@ const mergedPage = async (
 };
 
 export interface EventFilter {
-  applicationId: string;
+  /** Undefined: every application (the admin). */
+  applicationId?: string;
   sessionId?: string;
   category?: string;
   name?: string;
@@ -206,27 +287,67 @@ export interface EventFilter {
   toKey?: string;
 }
 
-const eventPartitions = (f: EventFilter): Partition[] => {
+// Only registered types are ever stored, so a category's partitions are its registry entries.
+const typeNames = (category: string, name: string | undefined) =>
+  (Object.hasOwn(eventTypes, category) ? Object.keys(eventTypes[category] ?? {}) : []).filter(
+    (n) => name === undefined || n === name,
+  );
+
+/** The partitions to merge; undefined for a time range across applications, which is read by day. */
+const eventPartitions = (f: EventFilter): Partition[] | undefined => {
+  const app = f.applicationId;
   if (f.sessionId !== undefined) {
     const filter: Record<string, string> = {};
     if (f.category !== undefined) filter.category = f.category;
     if (f.name !== undefined) filter.name = f.name;
-    return [{ index: 'gsi1', pk: keys.session(f.applicationId, f.sessionId), filter }];
+    const pk = app === undefined ? keys.allSession(f.sessionId) : keys.session(app, f.sessionId);
+    return [{ index: 'gsi1', pk, filter }];
   }
   if (f.category !== undefined) {
     const category = f.category;
-    // Only registered types are ever stored, so a category's partitions are its registry entries.
-    const names = Object.hasOwn(eventTypes, category) ? Object.keys(eventTypes[category] ?? {}) : [];
-    return names
-      .filter((n) => f.name === undefined || n === f.name)
-      .map((n) => ({ index: 'gsi2', pk: keys.type(f.applicationId, category, n) }));
+    return typeNames(category, f.name).map((n) => ({
+      index: 'gsi2',
+      pk: app === undefined ? keys.allType(category, n) : keys.type(app, category, n),
+    }));
   }
-  return [{ index: 'gsi3', pk: keys.timeline(f.applicationId) }];
+  return app === undefined ? undefined : [{ index: 'gsi3', pk: keys.timeline(app) }];
+};
+
+// Days read at once when walking a time range across applications: most days of a sparse range are
+// empty, a dense one fills the page from its first day.
+const DAYS_AHEAD = 8;
+
+/** Pages through the day partitions of [fromKey, toKey) in order, across every application. */
+const daysPage = async (filter: EventFilter, limit: number, after: string | undefined) => {
+  const { fromKey, toKey } = filter;
+  // listing.ts requires both ends (and bounds the span) before asking for every application.
+  if (fromKey === undefined || toKey === undefined)
+    throw new Error('a range across applications needs both ends');
+  // A cursor's order key starts with the time key of the last event returned: resume on its day.
+  const days = utcDays(after ?? fromKey, toKey);
+  const range = { gte: fromKey, gt: after, lt: toKey };
+  const items: Item[] = [];
+  for (let i = 0; i < days.length && items.length <= limit; i += DAYS_AHEAD) {
+    const want = limit + 1 - items.length;
+    const parts = await Promise.all(
+      days
+        .slice(i, i + DAYS_AHEAD)
+        .map((day) => collect({ index: 'gsi3', pk: keys.allDay(day) }, range, true, want)),
+    );
+    items.push(...parts.flat());
+  }
+  const page = items.slice(0, limit);
+  const lastItem = page[page.length - 1];
+  return { items: page, last: items.length > limit && lastItem ? (lastItem.gsi3sk as string) : undefined };
 };
 
 /** Events in time order after the position `after` (the sort key of the last one already returned). */
 export const queryEvents = async (filter: EventFilter, limit: number, after?: string) => {
   const partitions = eventPartitions(filter);
+  if (!partitions) {
+    const page = await daysPage(filter, limit, after);
+    return { items: page.items.map(toStoredEvent), last: page.last };
+  }
   if (partitions.length === 0) return { items: [], last: undefined };
   const page = await mergedPage(
     partitions,

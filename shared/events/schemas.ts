@@ -76,7 +76,7 @@ export const eventsQuery = pageQuery
       .min(1)
       .max(64)
       .optional()
-      .meta({ description: 'Admin only (required for the admin); ignored for an application key.' }),
+      .meta({ description: 'Admin only: one application; without it the admin sees all.' }),
   })
   .refine((q) => q.session_id || q.category || q.from || q.to, {
     message: 'give at least one of session_id, category, from, to',

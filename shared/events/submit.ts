@@ -10,7 +10,8 @@ import type { IngestResult } from './schemas.ts';
 export const submitEvents = async (caller: Caller, requestedApp: string | undefined, body: unknown) => {
   const applicationId = ownerScope(caller, requestedApp);
   if (!applicationId) {
-    throw validationError('The admin must name the application the events belong to', [
+    // Events belong to the application that sent them, and the admin is not one.
+    throw validationError('The admin is not an application: name the one the events belong to', [
       { path: 'application_id', message: 'required with the admin token' },
     ]);
   }

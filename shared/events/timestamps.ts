@@ -66,3 +66,23 @@ export const instantKey = (date: Date): string => `${date.toISOString().slice(0,
 /** More than `toleranceMs` after the moment the event was received. */
 export const isFuture = (time: EventTime, receivedAt: Date, toleranceMs = 60_000): boolean =>
   time.key > instantKey(new Date(receivedAt.getTime() + toleranceMs));
+
+/** The UTC days `YYYY-MM-DD` from the day of the time key `fromKey` to that of `toKey`, both included. */
+export const utcDays = (fromKey: string, toKey: string): string[] => {
+  const day = new Date(0);
+  day.setUTCFullYear(
+    Number(fromKey.slice(0, 4)),
+    Number(fromKey.slice(5, 7)) - 1,
+    Number(fromKey.slice(8, 10)),
+  );
+  const last = toKey.slice(0, 10);
+  const days: string[] = [];
+  if (fromKey.slice(0, 10) > last) return days;
+  // Stops on equality, not order: the day after 9999-12-31 has a five-digit year that sorts before it.
+  for (;;) {
+    const text = `${pad(day.getUTCFullYear(), 4)}-${pad(day.getUTCMonth() + 1)}-${pad(day.getUTCDate())}`;
+    days.push(text);
+    if (text === last) return days;
+    day.setUTCDate(day.getUTCDate() + 1);
+  }
+};

@@ -231,9 +231,6 @@ describe('queries', () => {
     expect((await get('')).status).toBe(400);
     expect((await get('from=yesterday')).status).toBe(400);
     expect((await get('name=pageview')).status).toBe(400);
-    const admin = await stack.request('GET', '/events?session_id=x');
-    expect(admin.status).toBe(400);
-    expect(admin.body.error.details[0].path).toBe('application_id');
   });
 
   test('pages through a session with opaque cursors, no item twice or missing', async () => {
@@ -290,5 +287,109 @@ describe('idempotency and isolation', () => {
       return res.body.items.some((e: { id: string }) => e.id === `bad-${id}`) ? res : undefined;
     }, 5000);
     expect(adminErrors.status).toBe(200);
+  });
+});
+
+describe('the admin across applications', () => {
+  const adminGet = (query: string) => stack.request('GET', `/events?${query}`);
+  const label = (e: { application_id: string; id: string }) =>
+    `${e.application_id === app.id ? 'shop' : 'blog'}/${e.id}`;
+
+  test("sees every application's events by session, type and time range; each application its own", async () => {
+    const id = session();
+    await post([
+      pageview(id, '2012-02-28 10:00:00', { id: 'x' }),
+      pageview(id, '2012-02-29 23:59:59', { id: 'y' }),
+    ]);
+    await post(
+      [
+        pageview(id, '2012-02-28 10:00:00', { id: 'x' }),
+        {
+          ...pageview(id, '2012-03-01 00:00:00', { id: 'z' }),
+          name: 'cta click',
+          data: { host: 'b', path: '/', element: 'e' },
+        },
+      ],
+      other.apiKey,
+    );
+    await sessionEvents(id, 2);
+    await sessionEvents(id, 2, other.apiKey);
+    const all = await eventually(async () => {
+      const res = await adminGet(`session_id=${id}`);
+      return res.body.items.length >= 4 ? res.body.items : undefined;
+    }, 5000);
+    // Same timestamp and id in both: received_at, then the application id, decides.
+    expect(all.map(label).slice(2)).toEqual(['shop/y', 'blog/z']);
+    expect(all.map(label).slice(0, 2).sort()).toEqual(['blog/x', 'shop/x']);
+    const mine = (await get(`session_id=${id}`)).body.items;
+    expect(mine.map(label)).toEqual(['shop/x', 'shop/y']);
+    const clicks = await adminGet(
+      'category=page%20interaction&name=cta%20click&from=2012-02-01T00:00:00Z&to=2012-04-01T00:00:00Z',
+    );
+    expect(clicks.body.items.map(label)).toEqual(['blog/z']);
+    const onlyShop = await adminGet(`session_id=${id}&application_id=${app.id}`);
+    expect(onlyShop.body.items.map(label)).toEqual(['shop/x', 'shop/y']);
+  });
+
+  test('pages a time range over both applications and several days, each event once', async () => {
+    const id = session();
+    const times = [
+      '2013-06-01 00:00:01',
+      '2013-06-01 12:00:00',
+      '2013-06-03 08:00:00',
+      '2013-06-04 23:59:59.999999',
+    ];
+    await post(times.map((t, i) => pageview(id, t, { id: `s${i}` })));
+    await post(
+      times.map((t, i) => pageview(id, t, { id: `b${i}` })),
+      other.apiKey,
+    );
+    await sessionEvents(id, 4);
+    await sessionEvents(id, 4, other.apiKey);
+    const range = 'from=2013-06-01T00:00:01Z&to=2013-06-04T23:59:59.999999Z';
+    const seen = await eventually(async () => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: {
+          status: number;
+          body: {
+            items: { application_id: string; id: string; timestamp: string }[];
+            next_cursor: string | null;
+          };
+        } = await adminGet(`${range}&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items.length).toBeLessThanOrEqual(3);
+        ids.push(...res.body.items.map((e) => `${label(e)}@${e.timestamp}`));
+        cursor = res.body.next_cursor;
+      } while (cursor);
+      return ids.length >= 6 ? ids : undefined;
+    }, 5000);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+    expect(seen.map((s) => s.split('@')[1])).toEqual([...seen.map((s) => s.split('@')[1])].sort());
+    expect(seen.map((s) => s.split('@')[0]?.split('/')[1]).sort()).toEqual([
+      'b0',
+      'b1',
+      'b2',
+      's0',
+      's1',
+      's2',
+    ]);
+    const appCursor = (await get(`${range}&limit=1`)).body.next_cursor;
+    expect((await adminGet(`${range}&limit=1&cursor=${encodeURIComponent(appCursor)}`)).status).toBe(400);
+  });
+
+  test('a time range alone needs both ends within 366 days; posting needs an application', async () => {
+    const open = await adminGet('from=2013-06-01T00:00:00Z');
+    expect(open.status).toBe(400);
+    expect(open.body.error.details.map((d: { path: string }) => d.path)).toEqual(['to']);
+    const wide = await adminGet('from=2012-01-01T00:00:00Z&to=2013-01-02T00:00:00Z');
+    expect(wide.status).toBe(400);
+    expect(wide.body.error.details[0].path).toBe('to');
+    expect((await adminGet('from=2013-01-01T00:00:00Z&to=2014-01-01T00:00:00Z')).status).toBe(200);
+    const posted = await stack.request('POST', '/events', { body: pageview('s', '2021-01-01 10:00:00') });
+    expect(posted.status).toBe(400);
+    expect(posted.body.error.details[0].path).toBe('application_id');
   });
 });

@@ -80,11 +80,14 @@ describe('storeAll', () => {
       classify('app', 'c', base, received),
     ];
     const written = new Set<string>(['c']);
-    const store = async (o: (typeof outcomes)[number]) => {
-      const id = o.kind === 'event' ? o.event.id : o.error.id;
-      if (written.has(id)) return false;
-      written.add(id);
-      return true;
+    const store = {
+      claim: async (o: (typeof outcomes)[number]) => {
+        const id = o.kind === 'event' ? o.event.id : o.error.id;
+        if (written.has(id)) return { stored: false };
+        written.add(id);
+        return { stored: true };
+      },
+      writeCopies: async () => {},
     };
     expect(await storeAll(outcomes, store)).toEqual({
       stored: 1,
@@ -92,5 +95,21 @@ describe('storeAll', () => {
       errors: { unknown_event_type: 1 },
     });
     expect(await storeAll(outcomes, store)).toEqual({ stored: 0, duplicates: 3, errors: {} });
+  });
+
+  test('writes the copy of every claim that has one, won or lost, in one call after the claims', async () => {
+    const outcomes = ['a', 'b', 'c'].map((id) => classify('app', id, base, received));
+    const log: string[] = [];
+    await storeAll(outcomes, {
+      claim: async (o) => {
+        const id = o.kind === 'event' ? o.event.id : o.error.id;
+        log.push(`claim ${id}`);
+        return id === 'b' ? { stored: false } : { stored: id === 'a', copy: { id } };
+      },
+      writeCopies: async (copies) => {
+        log.push(`copies ${copies.map((c) => c.id).join(',')}`);
+      },
+    });
+    expect(log).toEqual(['claim a', 'claim b', 'claim c', 'copies a,c']);
   });
 });

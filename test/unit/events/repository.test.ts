@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { classify } from '../../../shared/events/classify.ts';
@@ -30,14 +36,13 @@ const received = '2024-01-01T00:00:00.000Z';
 
 describe('events repository', () => {
   test('an event and the error for the same id claim the same item, once', async () => {
-    const { storeOutcome } = await repository();
+    const { claimOutcome } = await repository();
     ddb.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
-    expect(await storeOutcome(classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00'), received))).toBe(
-      true,
-    );
-    expect(await storeOutcome(classify('app', 'e1', sent('hover', '2021-01-01 10:00:00'), received))).toBe(
-      false,
-    );
+    ddb.on(GetCommand).resolves({});
+    const won = await claimOutcome(classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00'), received));
+    expect(won.stored).toBe(true);
+    const lost = await claimOutcome(classify('app', 'e1', sent('hover', '2021-01-01 10:00:00'), received));
+    expect(lost.stored).toBe(false);
     const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
     expect(puts.map((p) => [p.Item?.pk, p.Item?.sk, p.ConditionExpression])).toEqual([
       ['EV#app#e1', 'EV', 'attribute_not_exists(pk)'],
@@ -46,8 +51,84 @@ describe('events repository', () => {
     expect(puts[0]?.Item?.gsi1sk).toBe(`2021-01-01T10:00:00.000000#${received}#e1`);
   });
 
+  test("a stored event's copy files it by session, type and day across applications", async () => {
+    const { claimOutcome } = await repository();
+    ddb.on(PutCommand).resolves({});
+    const { copy } = await claimOutcome(
+      classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00.5'), received),
+    );
+    const order = `2021-01-01T10:00:00.500000#${received}#e1#app`;
+    expect(copy).toEqual({
+      pk: 'XA#app#e1',
+      sk: 'XA',
+      kind: 'event',
+      gsi1pk: 'ALL#S#s1',
+      gsi1sk: order,
+      gsi2pk: 'ALL#T#page interaction#pageview',
+      gsi2sk: order,
+      gsi3pk: 'ALL#D#2021-01-01',
+      gsi3sk: order,
+      id: 'e1',
+      application_id: 'app',
+      session_id: 's1',
+      category: 'page interaction',
+      name: 'pageview',
+      data: '{"host":"h","path":"/"}',
+      timestamp: '2021-01-01T10:00:00.5Z',
+      received_at: received,
+    });
+  });
+
+  test('a lost claim copies what won, so a crash before the copy is repaired by the redelivery', async () => {
+    const { claimOutcome } = await repository();
+    ddb.on(PutCommand).resolvesOnce({});
+    const first = await claimOutcome(
+      classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00'), received),
+    );
+    const winner = ddb.commandCalls(PutCommand)[0]?.args[0].input.Item;
+    ddb.on(PutCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: winner });
+    const later = '2024-01-02T00:00:00.000Z';
+    const again = await claimOutcome(classify('app', 'e1', sent('cta click', '2021-01-01 11:00:00'), later));
+    expect(again).toEqual({ stored: false, copy: first.copy });
+    expect(ddb.commandCalls(GetCommand)[0]?.args[0].input).toMatchObject({
+      Key: { pk: 'EV#app#e1', sk: 'EV' },
+      ConsistentRead: true,
+    });
+    ddb.on(GetCommand).resolves({ Item: { kind: 'error' } });
+    expect(await claimOutcome(classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00'), later))).toEqual(
+      {
+        stored: false,
+        copy: undefined,
+      },
+    );
+  });
+
+  test('copies go 25 to a BatchWriteItem and what DynamoDB leaves unprocessed is sent again', async () => {
+    const { writeCopies } = await repository();
+    const copies = Array.from({ length: 30 }, (_, i) => ({ pk: `XA#app#${i}`, sk: 'XA' }));
+    let first = true;
+    ddb.on(BatchWriteCommand).callsFake((input) => {
+      const requests = input.RequestItems.events;
+      if (first && requests.length === 25) {
+        first = false;
+        return { UnprocessedItems: { events: requests.slice(0, 2) } };
+      }
+      return {};
+    });
+    await writeCopies(copies);
+    const sizes = ddb
+      .commandCalls(BatchWriteCommand)
+      .map((c) => c.args[0].input.RequestItems?.events?.length);
+    expect(sizes.sort()).toEqual([2, 25, 5]);
+    const written = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.events?.map((r) => r.PutRequest?.Item?.pk));
+    expect(new Set(written)).toEqual(new Set(copies.map((c) => c.pk)));
+  });
+
   test('a category query merges its types in time order and pages after the last key', async () => {
-    const { queryEvents, storeOutcome } = await repository();
+    const { queryEvents, claimOutcome } = await repository();
     ddb.on(PutCommand).resolves({});
     const items: Record<string, Record<string, unknown>> = {};
     for (const [id, name, ts] of [
@@ -55,7 +136,7 @@ describe('events repository', () => {
       ['b', 'cta click', '2021-01-01 10:00:01'],
       ['c', 'pageview', '2021-01-01 10:00:02'],
     ] as const) {
-      await storeOutcome(classify('app', id, sent(name, ts), received));
+      await claimOutcome(classify('app', id, sent(name, ts), received));
       items[id] = ddb.commandCalls(PutCommand).at(-1)?.args[0].input.Item as Record<string, unknown>;
     }
     ddb.on(QueryCommand).callsFake((input) => {
@@ -69,6 +150,63 @@ describe('events repository', () => {
       .commandCalls(QueryCommand)
       .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
     expect(indexes.sort()).toEqual(['T#app#page interaction#cta click', 'T#app#page interaction#pageview']);
+  });
+
+  test('across applications a time range reads its days in order and resumes on the cursor day', async () => {
+    const { queryEvents, claimOutcome } = await repository();
+    ddb.on(PutCommand).resolves({});
+    const copies: Record<string, unknown>[] = [];
+    for (const [app, id, ts] of [
+      ['shop', 'a', '2021-01-03 08:00:00'],
+      ['blog', 'a', '2021-01-01 23:00:00'],
+      ['shop', 'b', '2021-01-01 22:00:00'],
+      ['blog', 'c', '2021-01-05 00:00:00'],
+    ] as const) {
+      copies.push((await claimOutcome(classify(app, id, sent('pageview', ts), received))).copy ?? {});
+    }
+    ddb.on(QueryCommand).callsFake((input) => {
+      const v = input.ExpressionAttributeValues;
+      const inRange = copies.filter(
+        (c) =>
+          c.gsi3pk === v[':pk'] &&
+          (v[':lo'] === undefined || (c.gsi3sk as string) >= v[':lo']) &&
+          (v[':hi'] === undefined || (c.gsi3sk as string) <= v[':hi']),
+      );
+      return { Items: inRange.sort((x, y) => ((x.gsi3sk as string) < (y.gsi3sk as string) ? -1 : 1)) };
+    });
+    const range = { fromKey: '2021-01-01T00:00:00.000000', toKey: '2021-01-05T00:00:00.000000' };
+    const first = await queryEvents(range, 2);
+    expect(first.items.map((e) => `${e.application_id}/${e.id}`)).toEqual(['shop/b', 'blog/a']);
+    ddb.resetHistory();
+    const second = await queryEvents(range, 2, first.last);
+    expect(second.items.map((e) => `${e.application_id}/${e.id}`)).toEqual(['shop/a']);
+    expect(second.last).toBeUndefined();
+    const days = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
+    expect(days.sort()).toEqual([
+      'ALL#D#2021-01-01',
+      'ALL#D#2021-01-02',
+      'ALL#D#2021-01-03',
+      'ALL#D#2021-01-04',
+      'ALL#D#2021-01-05',
+    ]);
+    expect(ddb.commandCalls(QueryCommand).every((c) => c.args[0].input.IndexName === 'gsi3')).toBe(true);
+  });
+
+  test('across applications a session or a type reads its shared partition', async () => {
+    const { queryEvents } = await repository();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await queryEvents({ sessionId: 's1' }, 10);
+    await queryEvents({ category: 'page interaction', name: 'pageview' }, 10);
+    expect(
+      ddb
+        .commandCalls(QueryCommand)
+        .map((c) => [c.args[0].input.IndexName, c.args[0].input.ExpressionAttributeValues?.[':pk']]),
+    ).toEqual([
+      ['gsi1', 'ALL#S#s1'],
+      ['gsi2', 'ALL#T#page interaction#pageview'],
+    ]);
   });
 
   test('an unregistered category reads nothing', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { isFuture, parseEventTime } from '../../../shared/events/timestamps.ts';
+import { isFuture, parseEventTime, utcDays } from '../../../shared/events/timestamps.ts';
 
 describe('parseEventTime', () => {
   test('reads the space-separated form as UTC and keeps the fractional digits sent', () => {
@@ -58,5 +58,28 @@ describe('isFuture', () => {
     expect(isFuture(parseEventTime('2024-05-01 12:01:00')!, received)).toBe(false);
     expect(isFuture(parseEventTime('2024-05-01 12:01:00.000001')!, received)).toBe(true);
     expect(isFuture(parseEventTime('2024-05-01T14:00:30+02:00')!, received)).toBe(false);
+  });
+});
+
+describe('utcDays', () => {
+  test('lists each UTC day of a range in order, across month, leap day and year ends', () => {
+    expect(utcDays('2024-02-28T23:00:00.000000', '2024-03-01T00:00:00.000000')).toEqual([
+      '2024-02-28',
+      '2024-02-29',
+      '2024-03-01',
+    ]);
+    expect(utcDays('2020-12-31T10:00:00.000000', '2021-01-01T01:00:00.000000')).toEqual([
+      '2020-12-31',
+      '2021-01-01',
+    ]);
+    expect(utcDays('2021-05-05T10:00:00.000000', '2021-05-05T11:00:00.000000')).toEqual(['2021-05-05']);
+  });
+
+  test('is empty for a reversed range and ends at the last representable day', () => {
+    expect(utcDays('2021-05-06T00:00:00.000000', '2021-05-05T00:00:00.000000')).toEqual([]);
+    expect(utcDays('9999-12-30T00:00:00.000000', '9999-12-31T23:59:59.999999')).toEqual([
+      '9999-12-30',
+      '9999-12-31',
+    ]);
   });
 });
