@@ -6,9 +6,12 @@ import { StatefulStack } from '../lib/stateful-stack.ts';
 const app = new App();
 const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
 const corsOrigins = (app.node.tryGetContext('corsOrigins') as string | undefined)?.split(',');
+const namePrefix = (app.node.tryGetContext('namePrefix') as string | undefined) ?? 'eye';
 const stateful = new StatefulStack(app, 'EyeStateful', {
   env,
+  namePrefix,
   destroyData: app.node.tryGetContext('destroyData') === 'true',
   corsOrigins,
 });
-new ApiStack(app, 'EyeApi', { env, resources: stateful.resources, corsOrigins });
+const api = new ApiStack(app, 'EyeApi', { env, namePrefix, corsOrigins });
+api.addStackDependency(stateful);

@@ -7,10 +7,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { authorizer as authorizerSettings, consumers, routeAuthMap, routes } from './routes.ts';
-import type { StatefulResources } from './stateful-stack.ts';
+import { importResources } from './stack-resources.ts';
 
 export interface ApiStackProps extends StackProps {
-  resources: StatefulResources;
+  /** The namePrefix the stateful stack was deployed with. */
+  namePrefix: string;
   corsOrigins?: string[];
   /** Steady-state requests per second and burst for the whole API. */
   throttle?: { rateLimit: number; burstLimit: number };
@@ -43,7 +44,7 @@ export class ApiStack extends Stack {
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
-    const { resources } = props;
+    const resources = importResources(this, props.namePrefix);
 
     const authorizerFn = new ServiceFunction(this, 'Authorizer', {
       settings: authorizerSettings,
@@ -129,6 +130,6 @@ export class ApiStack extends Stack {
     acknowledgeFunctionDefaults(this);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
-    new CfnOutput(this, 'AdminTokenSecretArn', { value: resources.secrets.ADMIN_TOKEN.secretArn });
+    new CfnOutput(this, 'AdminTokenSecretName', { value: resources.names.secret('ADMIN_TOKEN') });
   }
 }

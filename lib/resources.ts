@@ -40,3 +40,16 @@ export const BUCKET = {
 /** Secrets: deployed as Secrets Manager secrets, locally as env values (see shared/core/secrets.ts). */
 export const SECRETS = ['ADMIN_TOKEN', 'CURSOR_KEY'] as const;
 export type SecretKey = (typeof SECRETS)[number];
+
+/**
+ * Physical names, shared by the deployed stacks and the local runtime. Fixed names let the API stack
+ * refer to the stateful resources without CloudFormation exports, so either stack can be redeployed
+ * or destroyed on its own. `bucketSuffix` keeps the globally unique bucket name unique (account-region).
+ */
+export const physicalNames = (prefix: string, bucketSuffix?: string) => ({
+  table: (key: TableKey) => `${prefix}-${key}`,
+  queue: (key: QueueKey) => `${prefix}-${key}`,
+  dlq: (key: QueueKey) => `${prefix}-${key}-dlq`,
+  bucket: bucketSuffix ? `${prefix}-data-${bucketSuffix}` : `${prefix}-data`,
+  secret: (key: SecretKey) => `${prefix}/${key}`,
+});

@@ -52,6 +52,17 @@ export interface ConsumerDef extends FunctionSettings {
 
 const cursor: SecretKey[] = ['CURSOR_KEY'];
 
+// geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
+const zoneLookupData: Pick<FunctionSettings, 'bundleFiles' | 'environment'> = {
+  bundleFiles: [
+    {
+      from: 'node_modules/geo-tz/data/timezones-1970.geojson.geo.dat',
+      to: 'geo-tz/timezones-1970.geojson.geo.dat',
+    },
+  ],
+  environment: { GEO_TZ_DATA_PATH: '/var/task/geo-tz' },
+};
+
 export const routes: RouteDef[] = [
   // Platform
   { method: 'GET', path: '/health', auth: 'public', handler: 'functions/platform/health.ts' },
@@ -139,7 +150,7 @@ export const routes: RouteDef[] = [
     auth: 'locations',
     handler: 'functions/locations/put.ts',
     access: { tables: { locations: 'write' }, sends: ['locationMinutes'] },
-    nodeModules: ['geo-tz'],
+    ...zoneLookupData,
   },
   {
     method: 'POST',
@@ -149,7 +160,7 @@ export const routes: RouteDef[] = [
     timeoutSeconds: 29,
     memoryMb: 1024,
     access: { tables: { locations: 'write' }, sends: ['locationMinutes'] },
-    nodeModules: ['geo-tz'],
+    ...zoneLookupData,
   },
   {
     method: 'GET',

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { BlockPublicAccess, Bucket, BucketEncryption, EventType, HttpMethods } from 'aws-cdk-lib/aws-s3';
@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import {
   BUCKET,
+  physicalNames,
   QUEUES,
   type QueueKey,
   SECRETS,
@@ -17,32 +18,29 @@ import {
   type TableKey,
 } from './resources.ts';
 
-export interface StatefulResources {
-  tables: Record<TableKey, Table>;
-  queues: Record<QueueKey, Queue>;
-  deadLetterQueues: Record<QueueKey, Queue>;
-  bucket: Bucket;
-  secrets: Record<SecretKey, Secret>;
-}
-
 export interface StatefulStackProps extends StackProps {
+  /** Prefix of every physical name (tables, queues, bucket, secrets); one per deployment. */
+  namePrefix: string;
   /** Destroy tables, bucket and secrets with the stack (default: retain them). */
   destroyData?: boolean;
   /** Origins allowed to PUT presigned uploads from a browser. */
   corsOrigins?: string[];
 }
 
+/** The deployed names: the bucket's carries account and region, as bucket names are global. */
+export const stackNames = (prefix: string) => physicalNames(prefix, `${Aws.ACCOUNT_ID}-${Aws.REGION}`);
+
 /** Tables, bucket, queues (each with a DLQ and an alarm on it) and secrets, from lib/resources.ts. */
 export class StatefulStack extends Stack {
-  readonly resources: StatefulResources;
-
-  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    const names = stackNames(props.namePrefix);
     const removalPolicy = props.destroyData ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     const tables = {} as Record<TableKey, Table>;
     for (const key of TABLES) {
       const table = new Table(this, `${key}Table`, {
+        tableName: names.table(key),
         partitionKey: { name: TABLE_SHAPE.partitionKey, type: AttributeType.STRING },
         sortKey: { name: TABLE_SHAPE.sortKey, type: AttributeType.STRING },
         billingMode: BillingMode.PAY_PER_REQUEST,
@@ -62,20 +60,20 @@ export class StatefulStack extends Stack {
     }
 
     const queues = {} as Record<QueueKey, Queue>;
-    const deadLetterQueues = {} as Record<QueueKey, Queue>;
     for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
       const dlq = new Queue(this, `${key}Dlq`, {
+        queueName: names.dlq(key),
         retentionPeriod: Duration.days(14),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
       });
       queues[key] = new Queue(this, `${key}Queue`, {
+        queueName: names.queue(key),
         visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },
       });
-      deadLetterQueues[key] = dlq;
       new Alarm(this, `${key}DlqAlarm`, {
         alarmDescription: `Messages of ${key} failed every retry and wait in its DLQ`,
         metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1) }),
@@ -100,6 +98,7 @@ export class StatefulStack extends Stack {
     });
 
     const bucket = new Bucket(this, 'DataBucket', {
+      bucketName: names.bucket,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'data-bucket/',
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -126,6 +125,7 @@ export class StatefulStack extends Stack {
     const secrets = {} as Record<SecretKey, Secret>;
     for (const name of SECRETS) {
       secrets[name] = new Secret(this, `${name}Secret`, {
+        secretName: names.secret(name),
         description: `Eye ${name}`,
         generateSecretString: { excludePunctuation: true, passwordLength: 48 },
         removalPolicy,
@@ -146,7 +146,5 @@ export class StatefulStack extends Stack {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'Only CloudWatch Logs writes, for CDK-provided custom resources and functions.',
     });
-
-    this.resources = { tables, queues, deadLetterQueues, bucket, secrets };
   }
 }

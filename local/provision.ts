@@ -6,14 +6,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { QUEUES, type QueueKey, TABLE_SHAPE, TABLES, type TableKey } from '../lib/resources.ts';
+import { physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
 
-export const localNames = {
-  table: (key: TableKey) => `eye-${key}`,
-  queue: (key: QueueKey) => `eye-${key}`,
-  dlq: (key: QueueKey) => `eye-${key}-dlq`,
-  bucket: 'eye-data',
-};
+export const localNames = physicalNames('eye');
 
 export interface Provisioned {
   queueUrls: Record<QueueKey, string>;

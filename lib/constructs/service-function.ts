@@ -1,15 +1,37 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnParameter, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/resource-env.ts';
-import type { QueueKey, TableKey } from '../resources.ts';
+import { physicalNames, type QueueKey, type TableKey } from '../resources.ts';
 import type { FunctionSettings } from '../routes.ts';
-import type { StatefulResources } from '../stateful-stack.ts';
+import type { StackResources } from '../stack-resources.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
+
+/**
+ * A deploy-time setting is a CloudFormation parameter (one per stack, shared by the functions that
+ * need it), so `cdk synth` needs no value; `-c NAME=value` sets its default.
+ */
+const deploySetting = (scope: Construct, name: string): string => {
+  const stack = Stack.of(scope);
+  const id = name
+    .toLowerCase()
+    .split('_')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+  const existing = stack.node.tryFindChild(id) as CfnParameter | undefined;
+  const parameter =
+    existing ??
+    new CfnParameter(stack, id, {
+      type: 'String',
+      description: `${name} for the functions that read it`,
+      default: stack.node.tryGetContext(name),
+    });
+  return parameter.valueAsString;
+};
 
 /** ESM output still meets CommonJS dependencies that call require(). */
 export const ESM_REQUIRE_BANNER =
@@ -27,7 +49,7 @@ const copyFilesHooks = (files: { from: string; to: string }[]) => ({
 
 export interface ServiceFunctionProps {
   settings: FunctionSettings;
-  resources: StatefulResources;
+  resources: StackResources;
   environment?: Record<string, string>;
 }
 
@@ -76,7 +98,35 @@ export class ServiceFunction extends NodejsFunction {
     this.bind(settings, resources);
   }
 
-  private bind(settings: FunctionSettings, resources: StatefulResources) {
+  /**
+   * cdk-nag flags every wildcard; a function gets only those its manifest entry implies, each named
+   * here exactly (as cdk-nag renders it) so that any other wildcard still fails the nag test.
+   */
+  private acknowledgeWildcards(settings: FunctionSettings, prefix: string) {
+    const rendered = physicalNames(prefix, '<AWS::AccountId>-<AWS::Region>');
+    const acknowledge = (finding: string, reason: string) =>
+      Validations.of(this).acknowledge({ id: `AwsSolutions-IAM5[${finding}]`, reason });
+    acknowledge('Resource::*', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no narrower resource.');
+    for (const key of Object.keys(settings.access?.tables ?? {}) as TableKey[]) {
+      acknowledge(
+        `Resource::arn:<AWS::Partition>:dynamodb:<AWS::Region>:<AWS::AccountId>:table/${rendered.table(key)}/index/*`,
+        `The GSIs of the ${key} table this function is granted.`,
+      );
+    }
+    for (const { prefix: keyPrefix, access } of settings.access?.bucket ?? []) {
+      acknowledge(
+        `Resource::arn:<AWS::Partition>:s3:::${rendered.bucket}/${keyPrefix}*`,
+        `Objects under ${keyPrefix}, the bucket prefix this function is granted.`,
+      );
+      const actions = [...(access !== 'write' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : [])];
+      if (access !== 'read') actions.push('s3:Abort*');
+      for (const action of actions) {
+        acknowledge(`Action::${action}`, `CDK's ${action} grant group, limited to ${keyPrefix}*.`);
+      }
+    }
+  }
+
+  private bind(settings: FunctionSettings, resources: StackResources) {
     const access = settings.access ?? {};
     for (const [key, mode] of Object.entries(access.tables ?? {}) as [
       TableKey,
@@ -100,19 +150,9 @@ export class ServiceFunction extends NodejsFunction {
     }
     for (const name of access.secrets ?? []) {
       resources.secrets[name].grantRead(this);
-      this.addEnvironment(`${name}_SECRET_ARN`, resources.secrets[name].secretArn);
+      this.addEnvironment(`${name}_SECRET_ID`, resources.names.secret(name));
     }
-    // The only wildcards a function gets are the ones its manifest entry implies: a table's GSIs
-    // (table/index/*), the objects under its bucket prefixes, and X-Ray (which takes no resource).
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: `Scoped to ${settings.handler}'s manifest grants: table indexes, its bucket prefixes, X-Ray.`,
-    });
-    for (const name of settings.settings ?? []) {
-      const value = this.node.tryGetContext(name) ?? process.env[name];
-      if (!value)
-        throw new Error(`${settings.handler} needs the deploy-time setting ${name} (cdk -c ${name}=...)`);
-      this.addEnvironment(name, String(value));
-    }
+    this.acknowledgeWildcards(settings, resources.prefix);
+    for (const name of settings.settings ?? []) this.addEnvironment(name, deploySetting(this, name));
   }
 }

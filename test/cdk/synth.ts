@@ -8,8 +8,9 @@ export const synthStacks = () => {
   const app = new App({
     context: { 'aws:cdk:bundling-stacks': [], BUS_SOURCE_URL: 'https://bus.example.com' },
   });
-  const stateful = new StatefulStack(app, 'TestStateful');
-  const api = new ApiStack(app, 'TestApi', { resources: stateful.resources });
+  const stateful = new StatefulStack(app, 'TestStateful', { namePrefix: 'test' });
+  const api = new ApiStack(app, 'TestApi', { namePrefix: 'test' });
+  api.addStackDependency(stateful);
   return {
     app,
     stateful,
