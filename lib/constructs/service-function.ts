@@ -33,9 +33,11 @@ const deploySetting = (scope: Construct, name: string): string => {
   return parameter.valueAsString;
 };
 
-/** ESM output still meets CommonJS dependencies that call require(). */
+/** ESM output still meets CommonJS dependencies that call require() or read __dirname (geo-tz). */
 export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __cr } from 'module'; const require = __cr(import.meta.url);";
+  "import { createRequire as __cr } from 'module'; import { fileURLToPath as __fu } from 'url'; " +
+  'const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); ' +
+  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
 const copyFilesHooks = (files: { from: string; to: string }[]) => ({
   beforeBundling: () => [],

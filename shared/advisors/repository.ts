@@ -8,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws.ts';
+import { mapBounded } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
@@ -44,15 +45,6 @@ const table = () => tableName('advisors');
 
 type Item = Record<string, NativeAttributeValue>;
 
-/** Runs `fn` over `items` with at most `limit` calls in flight. */
-const inParallel = async <T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
-
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -65,7 +57,7 @@ const batchGet = async (
   names?: Record<string, string>,
 ): Promise<Item[]> => {
   const found: Item[] = [];
-  await inParallel(chunks(itemKeys, 100), 8, async (batch) => {
+  await mapBounded(chunks(itemKeys, 100), 8, async (batch) => {
     let pending: Item[] = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
@@ -123,7 +115,7 @@ const newAdvisorItem = (a: AdvisorRecord): Item => ({
 });
 
 const batchPut = async (items: Item[]) => {
-  await inParallel(chunks(items, 25), 8, async (batch) => {
+  await mapBounded(chunks(items, 25), 8, async (batch) => {
     let pending = batch.map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
@@ -163,8 +155,8 @@ const updateAdvisorContent = (a: AdvisorRecord) =>
 export const saveImport = async (plan: ImportPlan) => {
   await Promise.all([
     batchPut([...plan.clients.create.map(newClientItem), ...plan.advisors.create.map(newAdvisorItem)]),
-    inParallel(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
-    inParallel(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
+    mapBounded(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
+    mapBounded(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
   ]);
 };
 
@@ -240,7 +232,7 @@ const toAdvisorClient = (item: Item): AdvisorClient => ({
 
 const withCounts = async (items: Item[]): Promise<Advisor[]> => {
   const advisors: Advisor[] = new Array(items.length);
-  await inParallel(
+  await mapBounded(
     items.map((item, i) => ({ item, i })),
     16,
     async ({ item, i }) => {

@@ -3,6 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo, s3 } from '../core/aws.ts';
+import { mapBounded } from '../core/concurrency.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
 import type { BuiltExtract, Catalogue } from './extract.ts';
@@ -54,12 +55,9 @@ const putObject = (key: string, body: Uint8Array, contentType = 'application/oct
   s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentType: contentType }));
 
 const storeExtract = async (id: string, extract: BuiltExtract) => {
-  const files = [...extract.files];
-  const worker = async () => {
-    for (let next = files.pop(); next; next = files.pop())
-      await putObject(objects.extract(id, next[0]), next[1]);
-  };
-  await Promise.all(Array.from({ length: PUT_CONCURRENCY }, worker));
+  await mapBounded([...extract.files], PUT_CONCURRENCY, ([name, body]) =>
+    putObject(objects.extract(id, name), body),
+  );
   await putObject(objects.catalogue(id), Buffer.from(JSON.stringify(extract.catalogue)), 'application/json');
 };
 

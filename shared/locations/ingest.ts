@@ -1,29 +1,9 @@
-import type { SQSRecord } from 'aws-lambda';
-import { logger } from '../core/observability.ts';
-import { minuteAverage } from './averages.ts';
+import { mapBounded } from '../core/concurrency.ts';
 import { type BulkRow, planImport } from './bulk.ts';
 import type { Datapoint } from './datapoint.ts';
-import {
-  enqueueMinutes,
-  minuteId,
-  minutePoints,
-  parseMinuteMessage,
-  saveAverage,
-  storePoint,
-  type UserMinute,
-} from './repository.ts';
+import { enqueueMinutes, storePoint } from './repository.ts';
 
 const IMPORT_CONCURRENCY = 32;
-const RECOMPUTE_CONCURRENCY = 16;
-
-/** Runs `task` over `items` with at most `limit` at a time. */
-const inParallel = async <T>(items: T[], limit: number, task: (item: T) => Promise<void>) => {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await task(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-};
 
 /**
  * Stores one point and enqueues its minute. A duplicate enqueues it too: if an earlier attempt stored
@@ -41,72 +21,10 @@ export const importRows = async (rows: BulkRow[], nowMs: number) => {
   const plan = planImport(rows, nowMs);
   const receivedAt = new Date(nowMs).toISOString();
   let stored = 0;
-  await inParallel(plan.points, IMPORT_CONCURRENCY, async (point) => {
+  await mapBounded(plan.points, IMPORT_CONCURRENCY, async (point) => {
     if ((await storePoint(point, receivedAt)) === 'stored') stored++;
   });
   // Duplicates too: an earlier import may have stored them and then failed to enqueue.
   await enqueueMinutes(plan.points);
   return { stored, duplicates: plan.points.length - stored + plan.repeats, rejected: plan.rejected };
-};
-
-/** The user-minutes a batch names, each once with the messages that named it and when the last was sent. */
-const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>[]) => {
-  const groups = new Map<string, { minute: UserMinute; messageIds: string[]; lastSentMs: number }>();
-  const malformed: string[] = [];
-  for (const record of records) {
-    let minutes: UserMinute[];
-    try {
-      minutes = parseMinuteMessage(record.body);
-    } catch {
-      malformed.push(record.messageId);
-      continue;
-    }
-    const sentMs = Number(record.attributes?.SentTimestamp) || Number.POSITIVE_INFINITY;
-    for (const minute of minutes) {
-      const group = groups.get(minuteId(minute));
-      if (group) {
-        group.messageIds.push(record.messageId);
-        group.lastSentMs = Math.max(group.lastSentMs, sentMs);
-      } else groups.set(minuteId(minute), { minute, messageIds: [record.messageId], lastSentMs: sentMs });
-    }
-  }
-  return { groups: [...groups.values()], malformed };
-};
-
-// A point is stored before its message is sent, so a recompute whose consistent read started after the
-// message was sent has already counted it: when a backlog holds many messages for one minute, the minute
-// is recomputed once, not once per message. The margin covers clock skew between SQS and this host.
-const CLOCK_SKEW_MARGIN_MS = 1000;
-const recomputedAt = new Map<string, number>();
-
-const alreadyCovered = (id: string, lastSentMs: number) =>
-  (recomputedAt.get(id) ?? Number.NEGATIVE_INFINITY) > lastSentMs + CLOCK_SKEW_MARGIN_MS;
-
-const recomputeMinute = async (minute: UserMinute) => {
-  const startedMs = Date.now();
-  const points = await minutePoints(minute);
-  if (points.length > 0) await saveAverage(minute.user_id, minuteAverage(minute.minute, points));
-  if (recomputedAt.size >= 100_000) recomputedAt.clear();
-  const id = minuteId(minute);
-  recomputedAt.set(id, Math.max(startedMs, recomputedAt.get(id) ?? startedMs));
-};
-
-/**
- * Recomputes each user-minute of a batch from its stored points. A message fails (and comes back) when
- * any minute it names failed; recomputing its other minutes again is harmless.
- */
-export const recomputeMinutes = async (records: SQSRecord[]): Promise<string[]> => {
-  const { groups, malformed } = coalesceMinutes(records);
-  if (malformed.length > 0) logger.error('Malformed user-minute messages', { messageIds: malformed });
-  const failed = new Set(malformed);
-  const due = groups.filter((g) => !alreadyCovered(minuteId(g.minute), g.lastSentMs));
-  await inParallel(due, RECOMPUTE_CONCURRENCY, async ({ minute, messageIds }) => {
-    try {
-      await recomputeMinute(minute);
-    } catch (err) {
-      logger.error('Could not recompute a user-minute', { minute, error: err as Error });
-      for (const id of messageIds) failed.add(id);
-    }
-  });
-  return [...failed];
 };

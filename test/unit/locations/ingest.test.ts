@@ -128,7 +128,7 @@ describe('the averaging consumer', () => {
   ];
 
   test('recomputes a minute named several times in a batch once, from a consistent read', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'u', minute: '2017-01-01T00:00:00Z' };
@@ -160,7 +160,7 @@ describe('the averaging consumer', () => {
   });
 
   test('reads every page of a busy minute', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: [points[0]!], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
@@ -171,14 +171,14 @@ describe('the averaging consumer', () => {
   });
 
   test('a newer average already written is kept, and the message still succeeds', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).rejects(conditionFailed());
     expect(await recomputeMinutes([record('1', { minutes: [{ user_id: 'u', minute: 'm' }] })])).toEqual([]);
   });
 
   test('only the messages of a minute that failed, and malformed ones, are reported as failures', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#bad#m' } }).rejects(new Error('boom'));
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#good#m' } }).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
@@ -202,7 +202,7 @@ describe('skipping minutes a recompute already covered', () => {
   const points = [{ lat: 1, long: 1, accuracy: 1, speed: null }];
 
   test('a message sent well before the last successful recompute of its minute started is not read again', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'backlog', minute: 'm' };
@@ -213,7 +213,7 @@ describe('skipping minutes a recompute already covered', () => {
   });
 
   test('a message sent after (or within a second before) the last recompute started is recomputed', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'fresh', minute: 'm' };
@@ -224,7 +224,7 @@ describe('skipping minutes a recompute already covered', () => {
   });
 
   test('a recompute that failed covers nothing', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/ingest.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).rejectsOnce(new Error('throttled')).resolves({});
     const minute = { user_id: 'flaky', minute: 'm' };
