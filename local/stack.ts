@@ -99,6 +99,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ROUTE_AUTH: JSON.stringify(routeAuthMap()),
     AUTH_CACHE_TTL_SECONDS: '0',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
     ...Object.fromEntries(TABLES.map((t) => [tableEnvName(t), localNames.table(t)])),
     ...Object.fromEntries((Object.keys(QUEUES) as QueueKey[]).map((q) => [queueEnvName(q), queueUrls[q]])),

@@ -1,5 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
@@ -17,7 +18,7 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.ts';
-import { logger, metrics } from './observability.ts';
+import { logger, metrics, tracer } from './observability.ts';
 import { zodDetails } from './validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
@@ -134,6 +135,13 @@ export const toResponse = (result: HttpResult): HttpResponse => {
   return { statusCode: result.status, headers, body };
 };
 
+/** Every log line of a request carries the API Gateway request id, as the access log does. */
+const correlationId = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
+  before: (request) => {
+    logger.setCorrelationId(request.event.requestContext?.requestId);
+  },
+});
+
 const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
   onError: (request) => {
     request.response = toErrorResponse(request.error);
@@ -141,7 +149,10 @@ const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
 });
 
 const chain = (spec: { metrics?: boolean }) => {
-  const base = middy<HttpEvent, HttpResponse>().use(injectLambdaContext(logger, { resetKeys: true }));
+  const base = middy<HttpEvent, HttpResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(correlationId());
   // errorMapper is registered last so its onError runs first and always produces the response.
   return (spec.metrics ? base.use(logMetrics(metrics)) : base).use(errorMapper());
 };

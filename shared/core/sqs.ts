@@ -1,9 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics } from './observability.ts';
+import { logger, metrics, tracer } from './observability.ts';
 
 /**
  * The chain for queue consumers: each record is handled on its own and only failed records are
@@ -13,6 +14,7 @@ import { logger, metrics } from './observability.ts';
 export const sqsConsumer = (handleRecord: (record: SQSRecord) => Promise<void>) => {
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
@@ -24,6 +26,7 @@ export const sqsConsumer = (handleRecord: (record: SQSRecord) => Promise<void>) 
  */
 export const sqsBatchConsumer = (handleBatch: (records: SQSRecord[]) => Promise<string[]>) =>
   middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => ({
