@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import { authorizer as authorizerSettings, consumers, routeAuthMap, routes } from './routes.ts';
 import { importResources } from './stack-resources.ts';
@@ -60,6 +61,14 @@ export class ApiStack extends Stack {
       resultsCacheTtl: Duration.seconds(0),
     });
 
+    const functions = new Map<string, ServiceFunction[]>();
+    const track = (handler: string, fn: ServiceFunction) => {
+      const feature = handler.split('/')[1]!;
+      functions.set(feature, [...(functions.get(feature) ?? []), fn]);
+      return fn;
+    };
+    track(authorizerSettings.handler, authorizerFn);
+
     const fallback = routes.find((r) => r.path === '$default');
     this.api = new HttpApi(this, 'HttpApi', {
       description: 'Eye serverless API',
@@ -72,7 +81,10 @@ export class ApiStack extends Stack {
       defaultIntegration: fallback
         ? new HttpLambdaIntegration(
             'DefaultIntegration',
-            new ServiceFunction(this, functionId(fallback.handler), { settings: fallback, resources }),
+            track(
+              fallback.handler,
+              new ServiceFunction(this, functionId(fallback.handler), { settings: fallback, resources }),
+            ),
           )
         : undefined,
     });
@@ -101,7 +113,10 @@ export class ApiStack extends Stack {
 
     for (const route of routes) {
       if (route.path === '$default') continue;
-      const fn = new ServiceFunction(this, functionId(route.handler), { settings: route, resources });
+      const fn = track(
+        route.handler,
+        new ServiceFunction(this, functionId(route.handler), { settings: route, resources }),
+      );
       const [added] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -112,7 +127,10 @@ export class ApiStack extends Stack {
     }
 
     for (const consumer of consumers) {
-      const fn = new ServiceFunction(this, functionId(consumer.handler), { settings: consumer, resources });
+      const fn = track(
+        consumer.handler,
+        new ServiceFunction(this, functionId(consumer.handler), { settings: consumer, resources }),
+      );
       fn.addEventSource(
         new SqsEventSource(resources.queues[consumer.queue], {
           batchSize: consumer.batchSize,
@@ -125,9 +143,16 @@ export class ApiStack extends Stack {
       );
     }
 
-    if (this.api.defaultStage)
-      Validations.of(this.api).acknowledge({ id: 'AwsSolutions-APIG4', reason: PUBLIC });
+    const defaultRoute = this.api.node.tryFindChild('DefaultRoute');
+    if (defaultRoute) acknowledgePublic(defaultRoute);
     acknowledgeFunctionDefaults(this);
+
+    new Monitoring(this, 'Monitoring', {
+      api: this.api,
+      functions,
+      deadLetterQueues: Object.values(resources.deadLetterQueues),
+      namespace: 'Eye',
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
     new CfnOutput(this, 'AdminTokenSecretName', { value: resources.names.secret('ADMIN_TOKEN') });

@@ -11,6 +11,7 @@ import { stackNames } from './stateful-stack.ts';
 export interface StackResources {
   tables: Record<TableKey, ITable>;
   queues: Record<QueueKey, IQueue>;
+  deadLetterQueues: Record<QueueKey, IQueue>;
   bucket: IBucket;
   secrets: Record<SecretKey, ISecret>;
   names: ReturnType<typeof stackNames>;
@@ -39,12 +40,23 @@ export const importResources = (scope: Construct, prefix: string): StackResource
       ),
     ]),
   ) as Record<QueueKey, IQueue>;
+  const deadLetterQueues = Object.fromEntries(
+    (Object.keys(QUEUES) as QueueKey[]).map((key) => [
+      key,
+      Queue.fromQueueArn(
+        scope,
+        `${key}DlqRef`,
+        stack.formatArn({ service: 'sqs', resource: names.dlq(key) }),
+      ),
+    ]),
+  ) as Record<QueueKey, IQueue>;
   const secrets = Object.fromEntries(
     SECRETS.map((key) => [key, Secret.fromSecretNameV2(scope, `${key}SecretRef`, names.secret(key))]),
   ) as Record<SecretKey, ISecret>;
   return {
     tables,
     queues,
+    deadLetterQueues,
     secrets,
     bucket: Bucket.fromBucketName(scope, 'DataBucketRef', names.bucket),
     names,

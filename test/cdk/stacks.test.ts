@@ -58,6 +58,24 @@ describe('API stack', () => {
     }
   });
 
+  test('every function has an error and a throttle alarm, the API a 5xx-rate alarm, and there is a dashboard', () => {
+    const functions = resourcesOf(api, 'AWS::Lambda::Function').filter(
+      (f) => f.Properties.Runtime === 'nodejs24.x',
+    );
+    const alarms = resourcesOf(api, 'AWS::CloudWatch::Alarm');
+    const byMetric = (name: string) => alarms.filter((a) => a.Properties.MetricName === name);
+    expect(byMetric('Errors')).toHaveLength(functions.length);
+    expect(byMetric('Throttles')).toHaveLength(functions.length);
+    expect(alarms.some((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('5xx'))).toBe(true);
+    expect(resourcesOf(api, 'AWS::CloudWatch::Dashboard')).toHaveLength(1);
+  });
+
+  test('API access logs are written as JSON', () => {
+    api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
   test('the stage is throttled', () => {
     api.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
