@@ -29,6 +29,7 @@ export const INJECTIONS = [
   "' OR 1=1 --",
   '"; DROP TABLE events; --',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, sent literally
   '${jndi:ldap://127.0.0.1:1/a}',
   '{{7*7}}',
   'a\u0000b',
@@ -51,6 +52,7 @@ export const WRONG_TYPES: unknown[] = [
   1.5,
   1e308,
   -1e308,
+  5e-324,
   '',
   'x',
   [],
@@ -67,6 +69,7 @@ export const WEIRD_IDS: { value: string; raw?: boolean }[] = [
   { value: 'x'.repeat(10 * 1024) },
   { value: "' OR 1=1 --" },
   { value: '<script>' },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Log4Shell probe, sent literally
   { value: '${jndi:ldap://x}' },
   { value: 'a\u0000b' },
   { value: '%00', raw: true },
