@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,3 +53,38 @@ export const startEmulators = async (dataDir: string): Promise<Emulators> => {
     },
   };
 };
+
+/**
+ * The same emulators in a child process (local/emulators-process.ts): the stack's process keeps one
+ * core for the handlers. s3rver's object events come back over IPC.
+ */
+export const startEmulatorsProcess = (dataDir: string): Promise<Emulators> =>
+  new Promise((resolve, reject) => {
+    const child = fork(join(import.meta.dirname, 'emulators-process.ts'), [dataDir], {
+      execArgv: ['--openssl-legacy-provider'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const listeners: ((event: S3ObjectEvent) => void)[] = [];
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`emulators exited with ${code} before they were ready`)));
+    child.on(
+      'message',
+      (message: { type: string; event?: S3ObjectEvent; endpoints?: Record<string, string> }) => {
+        if (message.type === 's3event' && message.event)
+          for (const listener of listeners) listener(message.event);
+        if (message.type !== 'ready' || !message.endpoints) return;
+        const { dynamo, s3, sqs } = message.endpoints as { dynamo: string; s3: string; sqs: string };
+        resolve({
+          dynamoEndpoint: dynamo,
+          s3Endpoint: s3,
+          sqsEndpoint: sqs,
+          onS3Event: (listener) => listeners.push(listener),
+          stop: async () => {
+            if (child.connected) child.send({ type: 'stop' });
+            await exited;
+          },
+        });
+      },
+    );
+  });

@@ -51,7 +51,13 @@ export const messagesToDelete = (messages: Message[], result: unknown): Message[
   return messages.filter((m) => !failed.has(m.MessageId));
 };
 
-const startConsumer = (def: ConsumerDef, invoke: Invoke, sqs: SQSClient, queueUrl: string) => {
+const startConsumer = (
+  def: ConsumerDef,
+  invoke: Invoke,
+  sqs: SQSClient,
+  queueUrl: string,
+  isStopping: () => boolean,
+) => {
   const queueArn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').pop()}`;
   const consumer = Consumer.create({
     queueUrl,
@@ -77,7 +83,10 @@ const startConsumer = (def: ConsumerDef, invoke: Invoke, sqs: SQSClient, queueUr
       }
     },
   });
-  consumer.on('error', (err) => console.error(`local sqs: ${def.queue}:`, err.message));
+  // A receive cut short by shutdown is not worth a line.
+  consumer.on('error', (err) => {
+    if (!isStopping()) console.error(`local sqs: ${def.queue}:`, err.message);
+  });
   consumer.start();
   return consumer;
 };
@@ -85,13 +94,16 @@ const startConsumer = (def: ConsumerDef, invoke: Invoke, sqs: SQSClient, queueUr
 /** One or more pollers per consumer in the manifest (more for consumers allowed to fan out). */
 export const startPollers = async (sqs: SQSClient, queueUrls: Record<QueueKey, string>) => {
   const running: Consumer[] = [];
+  let stopping = false;
   for (const def of consumers) {
     const invoke = await loadHandler(def);
     const pollers = Math.min(def.maxConcurrency ?? 2, 10);
-    for (let i = 0; i < pollers; i++) running.push(startConsumer(def, invoke, sqs, queueUrls[def.queue]));
+    for (let i = 0; i < pollers; i++)
+      running.push(startConsumer(def, invoke, sqs, queueUrls[def.queue], () => stopping));
   }
   return {
     stop: async () => {
+      stopping = true;
       await Promise.all(
         running.map(
           (c) =>
