@@ -33,12 +33,21 @@ const compile = (def: RouteDef, invoke: Invoke): CompiledRoute => {
   return { def, key: routeKey(def), pattern, params, invoke };
 };
 
+// API Gateway hands a malformed escape (`%zz`) to the function as it was sent rather than failing.
+const decodePathPart = (part: string) => {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+};
+
 const match = (compiled: CompiledRoute[], method: string, path: string) => {
   for (const route of compiled) {
     if (!route.pattern || (route.def.method !== method && route.def.method !== 'ANY')) continue;
     const m = route.pattern.exec(path);
     if (!m) continue;
-    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodeURIComponent(m[i + 1]!)]));
+    const pathParameters = Object.fromEntries(route.params.map((p, i) => [p, decodePathPart(m[i + 1]!)]));
     return { route, pathParameters };
   }
   const fallback = compiled.find((r) => r.def.path === '$default')!;

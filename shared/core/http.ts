@@ -80,13 +80,38 @@ const parseWith = <S extends Schema>(schema: S | undefined, value: unknown, wher
   return result.data as Out<S>;
 };
 
+/** Deeper bodies are refused before parsing: recursive code downstream must not run out of stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of objects/arrays in JSON text, counted on the bytes (strings skipped). */
+export const jsonDepth = (raw: Buffer): number => {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
+};
+
 const parseJson = (raw: Buffer): unknown => {
   if (raw.length === 0) return undefined;
+  let parsed: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw invalidJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
+    throw validationError(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  }
+  return parsed;
 };
 
 const readInput = <B extends Schema, Q extends Schema, P extends Schema>(

@@ -2,7 +2,14 @@ import { describe, expect, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { notFound } from '../../../shared/core/errors.ts';
-import { type HttpEvent, httpRoute, ok, toErrorResponse } from '../../../shared/core/http.ts';
+import {
+  type HttpEvent,
+  httpRoute,
+  jsonDepth,
+  MAX_JSON_DEPTH,
+  ok,
+  toErrorResponse,
+} from '../../../shared/core/http.ts';
 
 const context = {
   functionName: 'test',
@@ -82,6 +89,23 @@ describe('the HTTP chain', () => {
   test("turns the authorizer's verdicts into 401 and 403 before the route runs", async () => {
     expect((await call(event({ outcome: 'unauthorized', body: '{"name":"a"}' }))).statusCode).toBe(401);
     expect((await call(event({ outcome: 'forbidden', body: '{"name":"a"}' }))).statusCode).toBe(403);
+  });
+});
+
+describe('JSON nesting', () => {
+  test('counts the deepest object or array, ignoring brackets inside strings', () => {
+    expect(jsonDepth(Buffer.from('{"a":[1,{"b":"[[[{{{"}]}'))).toBe(3);
+    expect(jsonDepth(Buffer.from('"\\"{"'))).toBe(0);
+    expect(jsonDepth(Buffer.from('1'))).toBe(0);
+  });
+
+  test('bodies nested deeper than the limit are a validation error, not a stack overflow', async () => {
+    const deep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
+    const res = await call(event({ body: `{"name":"a","x":${deep}}` }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json.error.code).toBe('validation_error');
+    const atLimit = `{"name":"a","x":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`;
+    expect((await call(event({ body: atLimit }))).statusCode).toBe(200);
   });
 });
 
