@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
+import { mapBounded } from '../core/concurrency.ts';
 import { datesBetween } from './dates.ts';
 import { DepartureScanner, type DepartureTotals } from './departures.ts';
 import { type CityDay, cityDaysOf, openObject } from './repository.ts';
@@ -20,20 +21,6 @@ const FILE_READS = 6;
 const FILES_PER_WORKER = 6;
 const MAX_WORKERS = 8;
 const WORKER_ROLE = 'bus-country-stats';
-
-/** Runs `work` over `items` with at most `limit` at once, keeping the order of the results. */
-export const mapBounded = async <T, R>(items: T[], limit: number, work: (item: T) => Promise<R>) => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 export const totalsOfStream = async (stream: Readable): Promise<DepartureTotals> => {
   const scanner = new DepartureScanner();
