@@ -1,9 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { writeReport } from './report.ts';
 
 // `npm run bench [-- feature ...]`: runs each feature's benchmark (bench/<feature>.ts exports
-// `run(): Promise<BenchOutcome>`), prints its table and writes bench/results/<feature>.json.
+// `run(): Promise<BenchOutcome>`), prints its table, writes bench/results/<feature>.json, and then
+// bench/REPORT.md from every result on disk.
 
 export interface BenchOutcome {
   /** Figures of this project, e.g. { events_per_s: 2500, p99_ms: 31 }. */
@@ -49,4 +51,6 @@ for (const feature of features) {
     console.error(`bench ${feature} failed:`, err);
   }
 }
+await writeReport(RESULTS, join(import.meta.dirname, 'REPORT.md'));
+console.log(`\nbench/REPORT.md written from ${RESULTS}`);
 if (failed) process.exitCode = 1;
