@@ -152,6 +152,7 @@ export class ApiStack extends Stack {
       functions,
       deadLetterQueues: Object.values(resources.deadLetterQueues),
       namespace: 'Eye',
+      dashboardName: `${props.namePrefix}-overview`,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

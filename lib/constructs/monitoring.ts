@@ -20,6 +20,7 @@ export interface MonitoringProps {
   deadLetterQueues: IQueue[];
   /** CloudWatch namespace the handlers publish Powertools metrics to. */
   namespace: string;
+  dashboardName: string;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -73,7 +74,7 @@ export class Monitoring extends Construct {
       }
     }
 
-    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: `${api.node.id}-overview` });
+    const dashboard = new Dashboard(this, 'Dashboard', { dashboardName: props.dashboardName });
     dashboard.addWidgets(
       new GraphWidget({
         title: 'API requests and errors',
