@@ -14,7 +14,9 @@ import {
 const fileBody = {
   description:
     'A JSON array of objects, NDJSON, or JSON objects concatenated with or without whitespace; the framing ' +
-    'is read from the bytes, whatever the content type. At most 5 MiB (5,242,880 bytes).',
+    'is read from the bytes, whatever the content type. At most 5 MiB (5,242,880 bytes). A record may nest ' +
+    'objects/arrays at most 64 levels deep (the record itself is level 1); the bracket that opens a 65th ' +
+    'level is an error at its offset.',
   content: {
     'application/json': { schema: { type: 'string' as const } },
     'application/x-ndjson': { schema: { type: 'string' as const } },

@@ -1,4 +1,4 @@
-import { findSyntaxFault } from './syntax.ts';
+import { findSyntaxFault, MAX_RECORD_DEPTH } from './syntax.ts';
 
 // A streaming reader for the three framings API.md accepts: a JSON array of objects, NDJSON, and
 // objects simply concatenated (with or without whitespace). It scans bytes chunk by chunk, keeping
@@ -189,9 +189,10 @@ export class RecordReader {
       }
       i++;
       if (b === QUOTE) inString = true;
-      else if (b === OPEN_OBJECT) stack.push(CLOSE_OBJECT);
-      else if (b === OPEN_ARRAY) stack.push(CLOSE_ARRAY);
-      else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
+      else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
+        if (stack.length === MAX_RECORD_DEPTH) this.failTooDeep(chunk.subarray(0, i - 1), base, base + i - 1);
+        stack.push(b === OPEN_OBJECT ? CLOSE_OBJECT : CLOSE_ARRAY);
+      } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) {
         if (stack.pop() !== b) {
           // The bracket does not match; the checker pins the first error, which may come earlier.
           this.inString = false;
@@ -212,6 +213,20 @@ export class RecordReader {
     const fault = findSyntaxFault(bytes);
     if (fault) throw new DatasetSyntaxError(start + fault.offset, fault.message);
     throw new DatasetSyntaxError(fallback, 'mismatched bracket');
+  }
+
+  /** The first error up to a bracket one level too deep: an earlier syntax error, else the bracket. */
+  private failTooDeep(upTo: Buffer, base: number, offset: number): never {
+    const bytes = Buffer.concat([...this.carried, upTo.subarray(Math.max(0, this.recordStart - base))]);
+    // The bytes stop mid-record, so the checker's "unexpected end" at their end is no error of the file.
+    const fault = findSyntaxFault(bytes);
+    if (fault && fault.offset < bytes.length) {
+      throw new DatasetSyntaxError(this.recordStart + fault.offset, fault.message);
+    }
+    throw new DatasetSyntaxError(
+      offset,
+      `nested deeper than ${MAX_RECORD_DEPTH} levels (in the record starting at byte ${this.recordStart})`,
+    );
   }
 
   private finishRecord(tail: Buffer): void {

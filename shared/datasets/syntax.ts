@@ -2,6 +2,13 @@
 // record (or the data ended inside one): JSON.parse reports UTF-16 positions in its own words, while
 // the API promises the byte offset, so a small recursive-descent checker walks the bytes instead.
 
+/**
+ * Objects/arrays nested deeper than this (the record itself is level 1) are refused: the reader stops
+ * scanning there, and this checker and the extract recurse once per level. Real records are a few
+ * levels deep; it is the same limit as the API's JSON bodies.
+ */
+export const MAX_RECORD_DEPTH = 64;
+
 export interface SyntaxFault {
   /** Offset of the offending byte, relative to the start of `bytes`. */
   offset: number;
@@ -29,7 +36,7 @@ const describe = (bytes: Uint8Array, at: number) =>
     : `unexpected ${JSON.stringify(String.fromCharCode(bytes[at]!))}`;
 
 /** The first syntax error of the single JSON value that should fill `bytes`, or undefined if it is valid. */
-export const findSyntaxFault = (bytes: Uint8Array, maxDepth = 10_000): SyntaxFault | undefined => {
+export const findSyntaxFault = (bytes: Uint8Array, maxDepth = MAX_RECORD_DEPTH): SyntaxFault | undefined => {
   let i = 0;
   const fail = (what?: string): never => {
     throw new Fault(i, what ? `${describe(bytes, i)}: ${what}` : describe(bytes, i));
@@ -80,10 +87,11 @@ export const findSyntaxFault = (bytes: Uint8Array, maxDepth = 10_000): SyntaxFau
       while (isDigit(bytes[i])) i++;
     }
   };
+  /** `depth`: the containers around the value. */
   const value = (depth: number) => {
-    if (depth > maxDepth) fail('nesting too deep');
     skipWs();
     const b = bytes[i];
+    if ((b === 0x7b || b === 0x5b) && depth === maxDepth) fail(`nested deeper than ${maxDepth} levels`);
     if (b === 0x7b) return container(depth, 0x7d, true);
     if (b === 0x5b) return container(depth, 0x5d, false);
     if (b === 0x22) return string();

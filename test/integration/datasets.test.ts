@@ -107,6 +107,17 @@ describe('inline datasets', () => {
     expect(garbage.body.error.details[0].offset).toBe(11);
   });
 
+  test('a record nested deeper than 64 levels is 400 at the bracket that goes too deep', async () => {
+    const deep = `{"a": 1}\n${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const res = await upload(deep);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+    // The second record starts at byte 9; its 65th '{' follows 64 five-byte openings.
+    expect(res.body.error.details).toEqual([
+      { offset: 9 + 64 * 5, message: 'nested deeper than 64 levels (in the record starting at byte 9)' },
+    ]);
+  });
+
   test('a body over 5 MiB is 413', async () => {
     const res = await upload(`${'{"a": 1}\n'.repeat(600_000)}`);
     expect(res.status).toBe(413);
@@ -172,5 +183,19 @@ describe('presigned uploads', () => {
       token: app.apiKey,
     });
     expect(agg.status).toBe(409);
+  });
+
+  test('an uploaded record nested too deep fails the import instead of retrying it', async () => {
+    const res = await stack.request('POST', '/datasets/uploads', { token: app.apiKey, body: {} });
+    const body = `[${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}]`;
+    await fetch(res.body.upload_url, { method: 'PUT', body });
+    const failed = await eventually(async () => {
+      const got = await stack.request('GET', `/datasets/${res.body.id}`, { token: app.apiKey });
+      return got.body.status === 'failed' && got.body;
+    });
+    expect(failed.error).toEqual({
+      offset: 1 + 64 * 5,
+      message: 'nested deeper than 64 levels (in the record starting at byte 1)',
+    });
   });
 });

@@ -61,11 +61,6 @@ const KNOWN: { route: RegExp; input: (label: string, body: string) => boolean; w
       'events: U+FFFE/U+FFFF (refused by SQS) and, locally only, astral characters (fauxqs wrongly refuses ' +
       'surrogate pairs) reach SendMessage unescaped; a rejected deep event overflows JSON.stringify',
   },
-  {
-    route: /^POST \/datasets$/,
-    input: (label) => label === '10,000 nested objects' || label === '100,000 unclosed objects',
-    why: 'datasets: extract.ts visitObject and syntax.ts findSyntaxFault recurse once per nesting level',
-  },
 ];
 
 interface Input {

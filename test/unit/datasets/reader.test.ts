@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { DatasetSyntaxError, type JsonRecord, readRecords } from '../../../shared/datasets/reader.ts';
+import { findSyntaxFault, MAX_RECORD_DEPTH } from '../../../shared/datasets/syntax.ts';
 
 const RECORDS: JsonRecord[] = [
   { id: 1, name: 'a "quoted" {brace} [bracket]', nested: { list: [1, { deep: true }], empty: {} } },
@@ -78,5 +79,54 @@ describe('the streaming reader', () => {
   ])('rejects %s with the byte offset of the first error', async (_, text, offset) => {
     expect((await errorOf(text)).offset).toBe(offset);
     expect((await errorOf(text, 3)).offset).toBe(offset);
+  });
+});
+
+describe('the nesting limit', () => {
+  // `depth` objects, each the value of "a", around the value 1: `{"a":{"a":...1}}`.
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const unwrap = (record: unknown, depth: number) => {
+    let node = record;
+    for (let level = 0; level < depth; level++) node = (node as { a: unknown }).a;
+    return node;
+  };
+
+  test('reads a record nested exactly MAX_RECORD_DEPTH levels', async () => {
+    const { records } = await read(`[${nested(MAX_RECORD_DEPTH)}]`);
+    expect(MAX_RECORD_DEPTH).toBe(64);
+    expect(unwrap(records[0], MAX_RECORD_DEPTH)).toBe(1);
+  });
+
+  test('refuses one level more at the bracket that opens it, naming the record', async () => {
+    // The second NDJSON record starts at byte 8; its 65th '{' is 64 × 5 bytes into it.
+    const text = `{"a": 1}\n${nested(MAX_RECORD_DEPTH + 1)}`;
+    for (const chunkSize of [undefined, 1, 7, 4096]) {
+      const error = await errorOf(text, chunkSize);
+      expect(error.offset).toBe(9 + 64 * 5);
+      expect(error.message).toBe('nested deeper than 64 levels (in the record starting at byte 9)');
+    }
+  });
+
+  test('counts arrays as levels too', async () => {
+    const error = await errorOf(`{"a":${'['.repeat(64)}${']'.repeat(64)}}`);
+    expect(error.offset).toBe(5 + 63);
+  });
+
+  test('fails fast on 100,000 unclosed objects instead of overflowing the stack', async () => {
+    const error = await errorOf('{"a":'.repeat(100_000), 1000);
+    expect(error.offset).toBe(64 * 5);
+  });
+
+  test('reports an earlier syntax error of the record before its depth', async () => {
+    const error = await errorOf(`{"a" 1, "b": ${'['.repeat(100)}`);
+    expect(error).toEqual({ offset: 5, message: `unexpected "1": expected ':'` });
+  });
+
+  test('the syntax checker reports deep nesting as a fault instead of recursing without bound', () => {
+    expect(findSyntaxFault(Buffer.from(nested(10_000)))).toEqual({
+      offset: 64 * 5,
+      message: 'unexpected "{": nested deeper than 64 levels',
+    });
+    expect(findSyntaxFault(Buffer.from(nested(64)))).toBeUndefined();
   });
 });
