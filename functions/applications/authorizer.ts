@@ -1,5 +1,4 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayRequestAuthorizerEventV2,
@@ -9,7 +8,7 @@ import { identify } from '../../shared/applications/identify.ts';
 import { bearerToken } from '../../shared/applications/keys.ts';
 import { type AuthContext, decideAccess, type RouteAuth, toAuthContext } from '../../shared/core/auth.ts';
 import { env } from '../../shared/core/env.ts';
-import { logger, tracer } from '../../shared/core/observability.ts';
+import { logger, tracing } from '../../shared/core/observability.ts';
 
 const routeAuth: Record<string, RouteAuth> = JSON.parse(env.ROUTE_AUTH ?? '{}');
 
@@ -19,7 +18,7 @@ export const handler = middy<
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult<AuthContext>
 >()
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  .use(tracing())
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const required = routeAuth[event.routeKey] ?? 'admin';

@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type {
   APIGatewayProxyEventV2WithLambdaAuthorizer,
@@ -18,7 +17,7 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.ts';
-import { logger, metrics, tracer } from './observability.ts';
+import { logger, metrics, tracing } from './observability.ts';
 import { zodDetails } from './validation.ts';
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
@@ -175,7 +174,7 @@ const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
 
 const chain = (spec: { metrics?: boolean }) => {
   const base = middy<HttpEvent, HttpResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationId());
   // errorMapper is registered last so its onError runs first and always produces the response.

@@ -1,10 +1,9 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from './observability.ts';
+import { logger, metrics, tracing } from './observability.ts';
 
 /**
  * The chain for queue consumers: each record is handled on its own and only failed records are
@@ -14,7 +13,7 @@ import { logger, metrics, tracer } from './observability.ts';
 export const sqsConsumer = (handleRecord: (record: SQSRecord) => Promise<void>) => {
   const processor = new BatchProcessor(EventType.SQS);
   return middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event, context) => processPartialResponse(event, handleRecord, processor, { context }));
@@ -26,7 +25,7 @@ export const sqsConsumer = (handleRecord: (record: SQSRecord) => Promise<void>) 
  */
 export const sqsBatchConsumer = (handleBatch: (records: SQSRecord[]) => Promise<string[]>) =>
   middy<SQSEvent, SQSBatchResponse>()
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(tracing())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics))
     .handler(async (event) => ({
