@@ -6,6 +6,7 @@ import {
   unsupportedMediaType,
   validationError,
 } from '../core/errors.ts';
+import { jsonDepth, MAX_JSON_DEPTH } from '../core/http.ts';
 import { checkDatapoint, type Datapoint } from './datapoint.ts';
 
 export const MAX_ROWS = 10_000;
@@ -65,6 +66,10 @@ export const jsonRows = (raw: Buffer): BulkRow[] => {
     body = JSON.parse(raw.toString('utf8'));
   } catch (err) {
     throw invalidJson(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  // The raw body bypasses the core JSON parser, so its depth limit is applied here.
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
+    throw validationError(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   }
   if (!Array.isArray(body)) {
     throw validationError('Expected a JSON array of datapoints', [

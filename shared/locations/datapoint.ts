@@ -1,6 +1,6 @@
 import type * as z from 'zod';
 import { type ErrorDetail, validationError } from '../core/errors.ts';
-import { datapointInput } from './schemas.ts';
+import { datapointInput, MIN_MAGNITUDE } from './schemas.ts';
 import { toUtc } from './timestamps.ts';
 
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -19,6 +19,9 @@ export interface Datapoint {
   instant: string;
   minute: string;
 }
+
+// Tiny magnitudes (5e-324 is valid JSON) would fail DynamoDB's 1e-130 floor, here or in an average.
+const storable = (x: number) => (Math.abs(x) < MIN_MAGNITUDE ? 0 : x);
 
 type Checked = { ok: true; point: Datapoint } | { ok: false; errors: ErrorDetail[] };
 
@@ -47,10 +50,10 @@ export const checkDatapoint = (input: unknown, nowMs: number): Checked => {
     ok: true,
     point: {
       user_id,
-      lat,
-      long,
-      accuracy,
-      speed: speed ?? null,
+      lat: storable(lat),
+      long: storable(long),
+      accuracy: storable(accuracy),
+      speed: speed == null ? null : storable(speed),
       timestamp,
       zone: utc.value.zone,
       timestamp_utc: utc.value.utc,

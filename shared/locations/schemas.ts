@@ -8,6 +8,14 @@ const TIMESTAMP_DOC =
   'gap; one that occurs twice is the earlier instant; at sea the nautical Etc/GMT±N zone applies). ISO ' +
   '8601 with `Z` or an offset is taken as it is. Up to 6 fraction digits; at most 5 minutes in the future.';
 
+// DynamoDB stores numbers of magnitude 1e-130 to 1e126 (and the SDK refuses unsafe integers): the
+// bounds keep every value, and every average of values, storable. Nothing real is faster than light
+// (3e8 m/s) or less accurate than the Earth is wide.
+const MAX_MEASURE = 1e9;
+/** Magnitudes below this are stored as 0: far below any measurement, and averages stay storable. */
+export const MIN_MAGNITUDE = 1e-9;
+const TINY_DOC = `A non-zero value of magnitude below ${MIN_MAGNITUDE.toExponential()} is stored as 0.`;
+
 const userId = z
   .string()
   .regex(USER_ID, '1–128 characters of A-Z, a-z, 0-9, "_", "." or "-"')
@@ -17,15 +25,24 @@ const userId = z
 export const datapointInput = z
   .strictObject({
     timestamp: z.string().meta({ description: TIMESTAMP_DOC, example: '2017-01-01 13:05:12' }),
-    lat: z.number().min(-90).max(90),
-    long: z.number().min(-180).max(180),
-    accuracy: z.number().min(0),
+    lat: z.number().min(-90).max(90).meta({ description: TINY_DOC }),
+    long: z.number().min(-180).max(180).meta({ description: TINY_DOC }),
+    accuracy: z
+      .number()
+      .min(0)
+      .max(MAX_MEASURE)
+      .meta({ description: `Metres, at most ${MAX_MEASURE.toExponential()}. ${TINY_DOC}` }),
     speed: z
       .number()
       .min(0)
+      .max(MAX_MEASURE)
       .nullable()
       .optional()
-      .meta({ description: 'Metres per second; null (or omitted) when the device does not know' }),
+      .meta({
+        description:
+          `Metres per second, at most ${MAX_MEASURE.toExponential()}; null (or omitted) when the device ` +
+          `does not know. ${TINY_DOC}`,
+      }),
     user_id: userId,
   })
   .meta({ id: 'LocationDatapoint' });

@@ -196,6 +196,48 @@ describe('PUT /location', () => {
   });
 });
 
+describe('numbers DynamoDB cannot store', () => {
+  test('accuracy or speed above 1e9 is 400 naming the field; a magnitude below 1e-9 is stored as 0', async () => {
+    const point = {
+      timestamp: '2021-07-01T10:00:00Z',
+      lat: 5e-324,
+      long: -1e-200,
+      speed: null,
+      user_id: 'tiny',
+    };
+    const huge = await put({ ...point, accuracy: 1e308, speed: 1e20 });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'accuracy',
+      'speed',
+    ]);
+    const tiny = await put({ ...point, accuracy: 5e-324 });
+    expect(tiny.status).toBe(200);
+    const bulk = await stack.request('POST', '/locations', {
+      token: key,
+      body: [
+        { ...point, timestamp: '2021-07-01T10:00:30Z', accuracy: 2, speed: 5e-324 },
+        { ...point, timestamp: '2021-07-01T10:00:40Z', accuracy: 1e308 },
+      ],
+    });
+    expect(bulk.status).toBe(200);
+    expect(bulk.body).toMatchObject({ stored: 1, rejected: [{ row: 2, errors: [{ path: 'accuracy' }] }] });
+    const { items } = await settled('tiny', 2);
+    expect(items).toEqual([
+      { minute: '2021-07-01T10:00:00Z', lat: 0, long: 0, accuracy: 1, speed: 0, count: 2 },
+    ]);
+  });
+
+  test('a JSON import nested deeper than 64 levels is 400', async () => {
+    const res = await stack.request('POST', '/locations', {
+      token: key,
+      body: `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+  });
+});
+
 describe('POST /locations', () => {
   test('a CSV with bad rows stores the good ones and reports each bad row by number', async () => {
     const csv =

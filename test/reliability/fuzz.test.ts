@@ -50,11 +50,6 @@ const SAMPLES: Record<string, { body?: unknown; query?: Record<string, string> }
  */
 const KNOWN: { route: RegExp; input: (label: string, body: string) => boolean; why: string }[] = [
   {
-    route: /^(PUT \/location|POST \/locations)$/,
-    input: (label) => /(lat|long|accuracy|speed) = (1e\+308|-1e\+308|5e-324)$/.test(label),
-    why: 'locations: numbers DynamoDB cannot store (> MAX_SAFE_INTEGER, < 1e-130) pass validation',
-  },
-  {
     route: /^POST \/events$/,
     input: (label, body) => label === '10,000 nested arrays' || /[\ud800-\udfff\ufffe\uffff]/.test(body),
     why:

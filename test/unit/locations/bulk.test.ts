@@ -137,6 +137,13 @@ describe('JSON rows and media types', () => {
     expect(() => jsonRows(Buffer.from('[{'))).toThrow(expect.objectContaining({ code: 'invalid_json' }));
   });
 
+  test('an array nested deeper than 64 levels is a validation error, like any JSON body', () => {
+    expect(jsonRows(Buffer.from(`${'['.repeat(64)}${']'.repeat(64)}`))).toHaveLength(1);
+    expect(() => jsonRows(Buffer.from(`${'['.repeat(65)}${']'.repeat(65)}`))).toThrow(
+      expect.objectContaining({ code: 'validation_error', message: expect.stringContaining('64 levels') }),
+    );
+  });
+
   test('more than 10,000 datapoints is 413', () => {
     expect(() => jsonRows(Buffer.from(JSON.stringify(new Array(10_001).fill(point))))).toThrow(
       expect.objectContaining({ status: 413 }),

@@ -51,6 +51,23 @@ describe('a valid datapoint', () => {
     expect(checkDatapoint({ ...valid, user_id: 'A-z_0.9'.padEnd(128, 'x') }, NOW).ok).toBe(true);
   });
 
+  test('accepts accuracy and speed up to 1e9', () => {
+    expect(checkDatapoint({ ...valid, accuracy: 1e9, speed: 1e9 }, NOW)).toMatchObject({
+      ok: true,
+      point: { accuracy: 1e9, speed: 1e9 },
+    });
+  });
+
+  test('stores a magnitude below 1e-9 as 0 and keeps 1e-9 itself', () => {
+    const tiny = { lat: 5e-324, long: -1e-10, accuracy: 9.9e-10, speed: 1e-200 };
+    expect(checkDatapoint({ ...valid, ...tiny }, NOW)).toMatchObject({
+      ok: true,
+      point: { lat: 0, long: 0, accuracy: 0, speed: 0 },
+    });
+    const smallest = { lat: 1e-9, long: -1e-9, accuracy: 1e-9, speed: 1e-9 };
+    expect(checkDatapoint({ ...valid, ...smallest }, NOW)).toMatchObject({ ok: true, point: smallest });
+  });
+
   test('may lie up to 5 minutes in the future', () => {
     expect(checkDatapoint({ ...valid, timestamp: '2021-06-01T12:04:59.999999Z' }, NOW).ok).toBe(true);
     expect(checkDatapoint({ ...valid, timestamp: '2021-06-01T12:05:00Z' }, NOW).ok).toBe(true);
@@ -67,6 +84,10 @@ describe('every validation rule names the offending field', () => {
     ['negative accuracy', { accuracy: -0.1 }, 'accuracy'],
     ['null accuracy', { accuracy: null }, 'accuracy'],
     ['negative speed', { speed: -1 }, 'speed'],
+    ['accuracy above 1e9 metres', { accuracy: 1.0000001e9 }, 'accuracy'],
+    ['accuracy of 1e308 (no DynamoDB number)', { accuracy: 1e308 }, 'accuracy'],
+    ['speed above 1e9 m/s', { speed: 2e9 }, 'speed'],
+    ['speed of 1e308', { speed: 1e308 }, 'speed'],
     ['speed as a string', { speed: 'fast' }, 'speed'],
     ['empty user_id', { user_id: '' }, 'user_id'],
     ['user_id with a space', { user_id: 'a 1' }, 'user_id'],
