@@ -3,7 +3,8 @@ import { zodDetails } from '../core/validation.ts';
 import { type Envelope, envelope, type IngestResult } from './schemas.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
-// An event travels in one SQS message (256 KiB) and is stored in one DynamoDB item (400 KB).
+// An event travels in one SQS message (256 KiB) and is stored in one DynamoDB item (400 KB); its
+// size is that of its JSON as queued (escapes included).
 export const MAX_EVENT_BYTES = 200 * 1024;
 // Several events share a message; small messages keep a consumer's batch evenly spread.
 const MESSAGE_TARGET_BYTES = 64 * 1024;
@@ -28,6 +29,16 @@ export interface IngestMessage {
   received_at: string;
   events: { id: string; event: unknown }[];
 }
+
+// SQS refuses U+FFFE, U+FFFF and lone surrogates in a message body (and the local emulator refuses
+// every character outside the BMP). In JSON text they can only appear inside strings, where a \uXXXX
+// escape of each UTF-16 unit is equivalent: a surrogate pair escaped half by half parses back to
+// the same character. Without the `u` flag the class matches single UTF-16 units, pairs included.
+const SQS_UNSAFE = /[\ud800-\udfff\ufffe\uffff]/g;
+const escapeUnit = (unit: string) => `\\u${unit.charCodeAt(0).toString(16)}`;
+
+/** JSON text of `value` that SQS accepts as a message body and that parses back to the same value. */
+export const queueJson = (value: unknown): string => JSON.stringify(value).replace(SQS_UNSAFE, escapeUnit);
 
 /** A body is one event, an array of events, or `{"events": [...]}`. */
 export const eventsOfBody = (body: unknown): unknown[] => {
@@ -55,7 +66,7 @@ export const checkEnvelopes = (items: unknown[], newId: () => string) => {
     if (!parsed.success) {
       const errors = zodDetails(parsed.error).map((d) => ({ path: d.path ?? '', message: d.message }));
       rejected.push({ index, errors, event: item });
-    } else if (Buffer.byteLength(JSON.stringify(item)) > MAX_EVENT_BYTES) {
+    } else if (Buffer.byteLength(queueJson(item)) > MAX_EVENT_BYTES) {
       rejected.push({
         index,
         errors: [{ path: '', message: `larger than ${MAX_EVENT_BYTES} bytes` }],
@@ -89,12 +100,12 @@ export const packMessages = (
       received_at: receivedAt,
       events: current,
     };
-    bodies.push(JSON.stringify(message));
+    bodies.push(queueJson(message));
     current = [];
     size = 0;
   };
   for (const { id, event } of accepted) {
-    const bytes = Buffer.byteLength(JSON.stringify(event)) + id.length + 16;
+    const bytes = Buffer.byteLength(queueJson(event)) + id.length + 16;
     if (size > 0 && size + bytes > MESSAGE_TARGET_BYTES) close();
     current.push({ id, event });
     size += bytes;

@@ -21,7 +21,7 @@ export const eventsPaths: ZodOpenApiPathsObject = {
         'are processed asynchronously (visible within seconds). Each is validated against the schema of its ' +
         'type and stored, or recorded as an error (see GET /errors). Rejected envelopes are recorded as ' +
         '`invalid_envelope` errors. If none is accepted the answer is 400 with the rejected list under ' +
-        '`error.details`. One event may be at most 200 KiB. Events belong to the application that sends them: ' +
+        '`error.details`. One event may be at most 200 KiB as JSON, counted with U+FFFE, U+FFFF and every UTF-16 surrogate (each half of a character outside the BMP, e.g. an emoji) written as a 6-byte \\uXXXX escape. Events belong to the application that sends them: ' +
         'the admin is not an application, so an admin request names one with `application_id` (400 ' +
         '`validation_error` on `application_id` without it).',
       requestParams: { query: ingestQuery },

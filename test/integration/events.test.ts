@@ -92,6 +92,23 @@ describe('ingest', () => {
     expect(sent).toEqual(expect.arrayContaining([{ session_id: id, category: 'x' }, { session_id: 7 }]));
   });
 
+  test('characters SQS refuses (U+FFFE, U+FFFF, lone surrogates) and emoji are accepted and kept', async () => {
+    const id = session();
+    const data = { host: 'a\ufffeb\uffff', path: `${'/\ud83d\ude00'.repeat(2000)}x\ud800y\udfff` };
+    const res = await post([pageview(id, '2021-01-01 10:00:00', { data })]);
+    expect(res.status).toBe(202);
+    expect(res.body.rejected).toEqual([]);
+    const [stored] = await sessionEvents(id, 1);
+    expect(stored.data).toEqual(data);
+  });
+
+  test('an event nested deeper than 64 levels is 400, not a 500', async () => {
+    const deep = `[${'['.repeat(10_000)}${']'.repeat(10_000)}]`;
+    const res = await stack.request('POST', '/events', { token: app.apiKey, body: deep });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_error');
+  });
+
   test('more than 500 events or 1 MiB is 413', async () => {
     const many = Array.from({ length: 501 }, () => pageview('s', '2021-01-01 10:00:00'));
     expect((await post(many)).status).toBe(413);

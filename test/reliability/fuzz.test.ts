@@ -5,6 +5,7 @@ import {
   advisorsFile,
   contractViolation,
   deeplyNested,
+  GARBAGE_AUTHORIZATIONS,
   INJECTIONS,
   pageview,
   point,
@@ -48,15 +49,7 @@ const SAMPLES: Record<string, { body?: unknown; query?: Record<string, string> }
  * Bugs this fuzz found that are not fixed yet (reported to their features' owners): they are counted
  * and printed as known 5xx instead of failing the suite. Anything else that fails is new.
  */
-const KNOWN: { route: RegExp; input: (label: string, body: string) => boolean; why: string }[] = [
-  {
-    route: /^POST \/events$/,
-    input: (label, body) => label === '10,000 nested arrays' || /[\ud800-\udfff\ufffe\uffff]/.test(body),
-    why:
-      'events: U+FFFE/U+FFFF (refused by SQS) and, locally only, astral characters (fauxqs wrongly refuses ' +
-      'surrogate pairs) reach SendMessage unescaped; a rejected deep event overflows JSON.stringify',
-  },
-];
+const KNOWN: { route: RegExp; input: (label: string, body: string) => boolean; why: string }[] = [];
 
 interface Input {
   label: string;
@@ -179,6 +172,15 @@ const inputsFor = (route: RouteDef, seed: number): Input[] => {
     body: json(body),
   });
   inputs.push({ label: 'malformed query encoding', query: 'limit=%zz&cursor=%', body: json(body) });
+  // Credentials that are none (the valid sample otherwise): a 401, never a 5xx.
+  GARBAGE_AUTHORIZATIONS(appKey).forEach((authorization, i) => {
+    inputs.push({
+      label: `garbage authorization ${i}: ${authorization.slice(0, 20)}`,
+      headers: { authorization },
+      body: json(body),
+      ...(route.auth === 'public' ? {} : { expect: 401 }),
+    });
+  });
   // Random mutations: a random field gets a random hostile value.
   const all = paths(body);
   for (let i = 0; i < RANDOM_MUTATIONS; i++) {

@@ -73,11 +73,35 @@ export const WEIRD_IDS: { value: string; raw?: boolean }[] = [
   { value: '${jndi:ldap://x}' },
   { value: 'a\u0000b' },
   { value: '%00', raw: true },
+  // Malformed percent-encoding: decodeURIComponent throws on each of these.
+  { value: '%zz', raw: true },
+  { value: '%', raw: true },
+  { value: 'a%2', raw: true },
+  { value: '%E0%A4%A', raw: true },
+  { value: '%FF%FE', raw: true },
   { value: '😀'.repeat(100) },
   { value: ' ' },
   { value: '-1' },
   { value: '__proto__' },
   { value: 'constructor' },
+];
+
+/**
+ * Authorization header values that are no credential. Node's client sends header values as latin1,
+ * so the UTF-8 one is its bytes spelled in latin1.
+ */
+export const GARBAGE_AUTHORIZATIONS = (validToken: string): string[] => [
+  'Bearer',
+  'Bearer ',
+  'Bearer a b',
+  `Bearer ${'x'.repeat(10 * 1024)}`,
+  `Bearer ${validToken}x`,
+  `Bearer ${validToken.slice(0, -1)}`,
+  `bearer ${validToken} ${validToken}`,
+  'Basic YWRtaW46YWRtaW4=',
+  'Bearer %zz%',
+  'Bearer \u00e9\u00ff',
+  Buffer.from('Bearer ключ😀').toString('latin1'),
 ];
 
 export const deeplyNested = (depth: number, open = '{"a":', close = '}') =>

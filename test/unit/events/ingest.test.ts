@@ -4,8 +4,12 @@ import {
   eventsOfBody,
   type IngestMessage,
   packMessages,
+  queueJson,
   sendBatches,
 } from '../../../shared/events/ingest.ts';
+
+/** The characters SQS accepts in a message body, narrowed to the BMP as the local emulator does. */
+const SQS_SAFE = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd]*$/;
 
 const event = (i: number, extra: Record<string, unknown> = {}) => ({
   session_id: 's1',
@@ -56,6 +60,55 @@ describe('checkEnvelopes', () => {
     const { accepted, rejected } = checkEnvelopes([big], () => 'id');
     expect(accepted).toEqual([]);
     expect(rejected[0]?.errors[0]?.message).toMatch(/larger than/);
+  });
+});
+
+describe('queue JSON', () => {
+  const hostile = {
+    nonCharacters: 'a\ufffeb\uffffc',
+    emoji: 'smile \ud83d\ude00 and \u{1f680}',
+    loneHigh: 'x\ud800y',
+    loneLow: '\udfff',
+    afterBackslash: '\\\ud83d\ude00',
+    key: { '\uffff\ud83d\ude00': 1 },
+    plain: 'é中\u0000"',
+  };
+
+  test('escapes what SQS refuses, and parses back to the same value', () => {
+    const text = queueJson(hostile);
+    expect(text).toMatch(SQS_SAFE);
+    expect(JSON.parse(text)).toEqual(hostile);
+    expect(text).toContain('smile \\ud83d\\ude00 and \\ud83d\\ude80');
+    expect(text).toContain('a\\ufffeb\\uffffc');
+  });
+
+  test('leaves JSON without such characters as JSON.stringify writes it', () => {
+    const value = { a: 'é中\ufffd\ud7ff\ue000', b: [1, null, true] };
+    expect(queueJson(value)).toBe(JSON.stringify(value));
+  });
+
+  test('the size limit counts the escaped form: 20,000 emoji are 80 KB sent but 240 KB queued', () => {
+    const emoji = event(0, { data: { host: 'h', path: '\ud83d\ude00'.repeat(20_000) } });
+    expect(Buffer.byteLength(JSON.stringify(emoji))).toBeLessThan(100 * 1024);
+    const { accepted, rejected } = checkEnvelopes([emoji, event(1)], () => 'id');
+    expect(accepted.map((a) => a.index)).toEqual([1]);
+    expect(rejected[0]?.errors[0]?.message).toMatch(/larger than/);
+  });
+
+  test('packed messages are SQS-safe and stay under the SQS limits once escaped', () => {
+    const accepted = Array.from({ length: 60 }, (_, i) => ({
+      index: i,
+      id: `e${i}`,
+      event: event(i, { data: { host: '\uffff', path: '\ud83d\ude00'.repeat(5_000) } }),
+    }));
+    const bodies = packMessages('app', '2024-01-01T00:00:00.000Z', accepted);
+    for (const body of bodies) expect(body).toMatch(SQS_SAFE);
+    expect(bodies.flatMap((b) => (JSON.parse(b) as IngestMessage).events.map((e) => e.event))).toEqual(
+      accepted.map((a) => a.event),
+    );
+    for (const batch of sendBatches(bodies)) {
+      expect(batch.reduce((sum, b) => sum + Buffer.byteLength(b), 0)).toBeLessThanOrEqual(256 * 1024);
+    }
   });
 });
 

@@ -238,10 +238,7 @@ describe('the sample SQS event', () => {
   test('is a message the consumer understands', async () => {
     const { outcomesOfMessage } = await import('../../../shared/events/processing.ts');
     const sample = JSON.parse(
-      readFileSync(
-        join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process-sqs.json'),
-        'utf8',
-      ),
+      readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );
     expect(outcomesOfMessage(sample.Records[0].body).map((o) => o.kind)).toEqual(['event']);
   });
