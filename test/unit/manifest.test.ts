@@ -10,7 +10,7 @@ const sampleOf = (handler: string) =>
   join(ROOT, handler.replace(/^functions\//, 'events/').replace(/\.ts$/, '.json'));
 
 describe('the manifest', () => {
-  test.each(routes.map((r) => [r.handler, r]))(
+  test.each(routes.map((r) => r.handler))(
     '%s exists and has an API Gateway v2 sample event',
     (handler) => {
       expect(existsSync(join(ROOT, handler))).toBe(true);
@@ -23,7 +23,7 @@ describe('the manifest', () => {
     },
   );
 
-  test.each(consumers.map((c) => [c.handler, c]))('%s exists and has an SQS sample event', (handler) => {
+  test.each(consumers.map((c) => c.handler))('%s exists and has an SQS sample event', (handler) => {
     expect(existsSync(join(ROOT, handler))).toBe(true);
     const sample = JSON.parse(readFileSync(sampleOf(handler), 'utf8'));
     expect(sample.Records[0]).toMatchObject({ eventSource: 'aws:sqs', body: expect.any(String) });
