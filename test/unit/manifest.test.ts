@@ -10,18 +10,15 @@ const sampleOf = (handler: string) =>
   join(ROOT, handler.replace(/^functions\//, 'events/').replace(/\.ts$/, '.json'));
 
 describe('the manifest', () => {
-  test.each(routes.map((r) => r.handler))(
-    '%s exists and has an API Gateway v2 sample event',
-    (handler) => {
-      expect(existsSync(join(ROOT, handler))).toBe(true);
-      const sample = JSON.parse(readFileSync(sampleOf(handler), 'utf8'));
-      expect(sample).toMatchObject({
-        version: '2.0',
-        routeKey: expect.any(String),
-        requestContext: expect.any(Object),
-      });
-    },
-  );
+  test.each(routes.map((r) => r.handler))('%s exists and has an API Gateway v2 sample event', (handler) => {
+    expect(existsSync(join(ROOT, handler))).toBe(true);
+    const sample = JSON.parse(readFileSync(sampleOf(handler), 'utf8'));
+    expect(sample).toMatchObject({
+      version: '2.0',
+      routeKey: expect.any(String),
+      requestContext: expect.any(Object),
+    });
+  });
 
   test.each(consumers.map((c) => c.handler))('%s exists and has an SQS sample event', (handler) => {
     expect(existsSync(join(ROOT, handler))).toBe(true);
