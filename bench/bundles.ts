@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from '../lib/constructs/service-function.ts';
+import { bundleHandler } from '../lib/constructs/bundling.ts';
 import { authorizer, consumers, routes } from '../lib/routes.ts';
 import type { BenchOutcome } from './run.ts';
 
@@ -37,28 +36,9 @@ export const run_ = async (): Promise<BenchOutcome> => {
   let slowest = 0;
   try {
     for (const handler of handlers) {
-      const out = await build({
-        entryPoints: [join(ROOT, handler)],
-        bundle: true,
-        write: false,
-        platform: 'node',
-        format: 'esm',
-        target: 'node24',
-        minify: true,
-        mainFields: ['module', 'main'],
-        external: ['@aws-sdk/*'],
-        banner: { js: ESM_REQUIRE_BANNER },
-        logLevel: 'silent',
-        metafile: true,
-      });
+      const { contents, codeBytes: bytes, dataBytes: json } = await bundleHandler(handler);
       const file = join(dir, `${handler.replace(/\W/g, '_')}.mjs`);
-      await writeFile(file, out.outputFiles[0]!.contents);
-      // The budget is for code; JSON data a package embeds (geo-tz's zone index) is reported apart.
-      const total = out.outputFiles[0]!.contents.length;
-      const json = Object.entries(Object.values(out.metafile.outputs)[0]!.inputs)
-        .filter(([path]) => path.endsWith('.json'))
-        .reduce((sum, [, i]) => sum + i.bytesInOutput, 0);
-      const bytes = total - json;
+      await writeFile(file, contents);
       const ms = await coldImportMs(file);
       largest = Math.max(largest, bytes);
       slowest = Math.max(slowest, ms);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,19 +45,10 @@ try {
   const { fetchCity } = await import('../shared/bus/fetch-city.ts');
   const { claimDate, getJob, putJob } = await import('../shared/bus/repository.ts');
   const city = ((await (await fetch(`${stack.env.BUS_SOURCE_URL}/cities`)).json()) as any[])[0];
-  const jobId = randomUUID();
-  await putJob({
-    job_id: jobId,
-    date: DATE,
-    status: 'queued',
-    cities_total: 1,
-    cities_done: 0,
-    cities_failed: [],
-    records: 0,
-    bytes: 0,
-    created_at: new Date().toISOString(),
-    finished_at: null,
-  });
+  const { newJob } = await import('../shared/bus/jobs.ts');
+  const registered = newJob(DATE, 1);
+  const jobId = registered.job_id;
+  await putJob(registered);
   if (!(await claimDate(DATE, jobId))) throw new Error(`${DATE} is already claimed`);
   const baselineMb = process.memoryUsage().rss / 1e6;
   process.stderr.write(`fetching city ${city.id} (${records} departures)…\n`);

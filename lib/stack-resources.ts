@@ -30,26 +30,19 @@ export const importResources = (scope: Construct, prefix: string): StackResource
       }),
     ]),
   ) as Record<TableKey, ITable>;
-  const queues = Object.fromEntries(
-    (Object.keys(QUEUES) as QueueKey[]).map((key) => [
-      key,
-      Queue.fromQueueArn(
-        scope,
-        `${key}QueueRef`,
-        stack.formatArn({ service: 'sqs', resource: names.queue(key) }),
-      ),
-    ]),
-  ) as Record<QueueKey, IQueue>;
-  const deadLetterQueues = Object.fromEntries(
-    (Object.keys(QUEUES) as QueueKey[]).map((key) => [
-      key,
-      Queue.fromQueueArn(
-        scope,
-        `${key}DlqRef`,
-        stack.formatArn({ service: 'sqs', resource: names.dlq(key) }),
-      ),
-    ]),
-  ) as Record<QueueKey, IQueue>;
+  const queueRefs = (kind: string, nameOf: (key: QueueKey) => string) =>
+    Object.fromEntries(
+      (Object.keys(QUEUES) as QueueKey[]).map((key) => [
+        key,
+        Queue.fromQueueArn(
+          scope,
+          `${key}${kind}Ref`,
+          stack.formatArn({ service: 'sqs', resource: nameOf(key) }),
+        ),
+      ]),
+    ) as Record<QueueKey, IQueue>;
+  const queues = queueRefs('Queue', names.queue);
+  const deadLetterQueues = queueRefs('Dlq', names.dlq);
   const secrets = Object.fromEntries(
     SECRETS.map((key) => [key, Secret.fromSecretNameV2(scope, `${key}SecretRef`, names.secret(key))]),
   ) as Record<SecretKey, ISecret>;

@@ -8,6 +8,7 @@ import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/r
 import { physicalNames, type QueueKey, type TableKey } from '../resources.ts';
 import type { FunctionSettings } from '../routes.ts';
 import type { StackResources } from '../stack-resources.ts';
+import { ESM_REQUIRE_BANNER } from './bundling.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -32,12 +33,6 @@ const deploySetting = (scope: Construct, name: string): string => {
     });
   return parameter.valueAsString;
 };
-
-/** ESM output still meets CommonJS dependencies that call require() or read __dirname (geo-tz). */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __cr } from 'module'; import { fileURLToPath as __fu } from 'url'; " +
-  'const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); ' +
-  "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
 const copyFilesHooks = (files: { from: string; to: string }[]) => ({
   beforeBundling: () => [],

@@ -10,7 +10,8 @@ const CITY_LIST_POLICY = { attempts: 4, baseMs: 200, capMs: 1000 };
 const CITY_LIST_TIMEOUT_MS = 6000;
 const CLAIM_ROUNDS = 3;
 
-const newJob = (date: string, citiesTotal: number): Job => ({
+/** A job as registered: queued, nothing fetched yet. */
+export const newJob = (date: string, citiesTotal: number): Job => ({
   job_id: randomUUID(),
   date,
   status: 'queued',
