@@ -4,13 +4,16 @@ import { sqsConsumer } from '../../shared/core/sqs.ts';
 import { outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
 import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
 
-export const handler = sqsConsumer(async (record) => {
-  const tally = await storeAll(outcomesOfMessage(record.body), {
-    claim: claimOutcome,
-    writeCopies,
-  });
-  metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
-  for (const [code, count] of Object.entries(tally.errors)) {
-    metrics.addMetric(`error_${code}`, MetricUnit.Count, count);
-  }
-});
+export const handler = sqsConsumer(
+  async (record) => {
+    const tally = await storeAll(outcomesOfMessage(record.body), {
+      claim: claimOutcome,
+      writeCopies,
+    });
+    metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
+    for (const [code, count] of Object.entries(tally.errors)) {
+      metrics.addMetric(`error_${code}`, MetricUnit.Count, count);
+    }
+  },
+  { metrics: true },
+);
