@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -22,14 +23,9 @@ const RESULTS = join(import.meta.dirname, 'results');
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const features = requested.length ? requested : [...FEATURES];
-let failed = false;
-await mkdir(RESULTS, { recursive: true });
-for (const feature of features) {
-  if (!(FEATURES as readonly string[]).includes(feature)) {
-    console.error(`unknown benchmark ${feature}; one of ${FEATURES.join(', ')}`);
-    process.exitCode = 2;
-    continue;
-  }
+
+/** One benchmark, in this process: prints its table and writes its result file. */
+const runOne = async (feature: string): Promise<boolean> => {
   console.error(`\n== bench ${feature}`);
   try {
     const mod = (await import(`./${feature}.ts`)) as { run: () => Promise<BenchOutcome> };
@@ -46,10 +42,34 @@ for (const feature of features) {
     };
     await writeFile(join(RESULTS, `${feature}.json`), `${JSON.stringify(result, null, 2)}\n`);
     console.log(`ratios: ${JSON.stringify(outcome.ratios)}`);
+    return true;
   } catch (err) {
-    failed = true;
     console.error(`bench ${feature} failed:`, err);
+    return false;
   }
+};
+
+// Each benchmark gets a process of its own: a local stack's handlers keep the endpoints of the first
+// stack a process started (module-level clients), and no benchmark should inherit another's heap.
+const runIsolated = (feature: string) =>
+  new Promise<boolean>((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, import.meta.filename, feature], {
+      stdio: 'inherit',
+    });
+    child.on('exit', (code) => resolve(code === 0));
+  });
+
+const unknown = features.filter((f) => !(FEATURES as readonly string[]).includes(f));
+if (unknown.length) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; one of ${FEATURES.join(', ')}`);
+  process.exit(2);
+}
+await mkdir(RESULTS, { recursive: true });
+let failed = false;
+if (features.length === 1) {
+  failed = !(await runOne(features[0]!));
+} else {
+  for (const feature of features) if (!(await runIsolated(feature))) failed = true;
 }
 await writeReport(RESULTS, join(import.meta.dirname, 'REPORT.md'));
 console.log(`\nbench/REPORT.md written from ${RESULTS}`);
