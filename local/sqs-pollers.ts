@@ -1,3 +1,4 @@
+import { Worker } from 'node:worker_threads';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { Consumer } from 'sqs-consumer';
@@ -113,6 +114,23 @@ export const startPollers = async (sqs: SQSClient, queueUrls: Record<QueueKey, s
             }),
         ),
       );
+    },
+  };
+};
+
+/** The pollers on a worker thread (local/pollers-worker.ts); the env they read is this process's. */
+export const startPollersThread = async (queueUrls: Record<QueueKey, string>) => {
+  const worker = new Worker(new URL('./pollers-worker.ts', import.meta.url), { workerData: { queueUrls } });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', () => resolve());
+  });
+  return {
+    stop: async () => {
+      const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      worker.postMessage('stop');
+      await stopped;
+      await worker.terminate();
     },
   };
 };

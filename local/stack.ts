@@ -10,10 +10,10 @@ import { BUCKET, QUEUES, type QueueKey, TABLES } from '../lib/resources.ts';
 import { routeAuthMap } from '../lib/routes.ts';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../shared/core/resource-env.ts';
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
-import { type S3ObjectEvent, startEmulatorsProcess } from './emulators.ts';
+import { type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
 import { startHttpServer } from './http-server.ts';
 import { localNames, provision } from './provision.ts';
-import { startPollers } from './sqs-pollers.ts';
+import { startPollersThread } from './sqs-pollers.ts';
 
 export interface LocalStackOptions {
   port: number;
@@ -73,7 +73,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const log = options.log ?? (() => {});
   await mkdir(options.dataDir, { recursive: true });
   log(`emulators: starting (state in ${options.dataDir})`);
-  const emulators = await startEmulatorsProcess(options.dataDir);
+  const emulators = await startEmulatorsProcesses(options.dataDir);
   const region = 'us-east-1';
   // s3rver accepts only its own fixed key pair; dynalite and fauxqs accept any.
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
@@ -118,7 +118,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   emulators.onS3Event(forwardS3Notifications(clients.sqs, queueUrls));
   log('handlers: loading routes and consumers');
   const server: Server = await startHttpServer(options.port);
-  const pollers = await startPollers(clients.sqs, queueUrls);
+  const pollers = await startPollersThread(queueUrls);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
