@@ -8,6 +8,7 @@ import type { BenchOutcome } from './run.ts';
 const TOTAL = Number(process.env.EVENTS_BENCH_N ?? 30_000);
 const SESSIONS = 300;
 const PER_SESSION = Math.ceil(TOTAL / SESSIONS);
+const STEADY_SECONDS = Number(process.env.EVENTS_BENCH_STEADY_S ?? 15);
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
@@ -93,6 +94,31 @@ export const run = async (): Promise<BenchOutcome> => {
       await new Promise((r) => setTimeout(r, 100));
     }
     const queryableMs = performance.now() - started;
+
+    // Steady state at the target rate on the drained stack: 2,000 events/s, paced, for STEADY_SECONDS,
+    // while the consumer stores them — the latency a client sees when the stack is not saturated.
+    const steadyLatencies: number[] = [];
+    const steady = new EyeClient({
+      baseUrl: stack.url,
+      apiKey: app.apiKey,
+      maxBatchEvents: 100,
+      maxInFlight: 4,
+      onResponse: ({ ms }) => steadyLatencies.push(ms),
+    });
+    const steadyStarted = performance.now();
+    const steadyResults: Promise<unknown>[] = [];
+    for (let tick = 0; tick < STEADY_SECONDS * 20; tick++) {
+      for (let j = 0; j < 100; j++) {
+        steadyResults.push(steady.send({ ...makeEvent(tick * 100 + j), id: `steady-${tick}-${j}` }));
+      }
+      await steady.flush();
+      const due = steadyStarted + (tick + 1) * 50;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+    }
+    await steady.close();
+    await Promise.allSettled(steadyResults);
+    const steadySeconds = (performance.now() - steadyStarted) / 1000;
+    steadyLatencies.sort((a, b) => a - b);
     const unique = new Set(stored);
     const lost = TOTAL - unique.size;
     const duplicates = stored.length - unique.size;
@@ -102,6 +128,9 @@ export const run = async (): Promise<BenchOutcome> => {
       accepted_events_per_s: Math.round((accepted / acceptedMs) * 1000),
       post_p50_ms: Number(percentile(latencies, 0.5).toFixed(1)),
       post_p99_ms: Number(percentile(latencies, 0.99).toFixed(1)),
+      steady_events_per_s: Math.round((steadyResults.length / steadySeconds) * 10) / 10,
+      steady_post_p50_ms: Number(percentile(steadyLatencies, 0.5).toFixed(1)),
+      steady_post_p99_ms: Number(percentile(steadyLatencies, 0.99).toFixed(1)),
       all_queryable_after_s: Number((queryableMs / 1000).toFixed(2)),
       events_lost: lost,
       duplicates,
@@ -111,8 +140,10 @@ export const run = async (): Promise<BenchOutcome> => {
       ratios: {},
       table: Object.entries(metrics).map(([metric, value]) => ({ metric, value })),
       notes: [
-        `${TOTAL} events in batches of 100 (4 requests in flight) against a fresh local stack; ` +
-          `target ≥ 2000 events/s accepted, p99 < 50 ms, 0 lost, 0 duplicates (${PER_SESSION} per session).`,
+        `${TOTAL} events in batches of 100 (4 requests in flight) against a fresh local stack, as fast as ` +
+          `it accepts (post_*: the stack saturated by its own consumer); then ${STEADY_SECONDS} s paced at ` +
+          '2,000 events/s on the drained stack (steady_*). Target ≥ 2000 events/s accepted, p99 < 50 ms, ' +
+          `0 lost, 0 duplicates (${PER_SESSION} per session).`,
       ],
     };
   } finally {
