@@ -152,7 +152,11 @@ const BATCH_WRITE_MAX = 25;
 const BATCH_ATTEMPTS = 8;
 
 /** Writes cross-application copies, 25 per BatchWriteItem, sending back what DynamoDB left unprocessed. */
-export const writeCopies = async (copies: Item[]): Promise<void> => {
+export const writeCopies = async (all: Item[]): Promise<void> => {
+  // The same event id sent twice in a batch yields its copy twice (the winner's and the loser's, the
+  // same content), and BatchWriteItem refuses a request that names one key twice: the whole batch
+  // would fail on every redelivery and no copy of it would ever be written.
+  const copies = [...new Map(all.map((copy) => [`${copy.pk}\u0000${copy.sk}`, copy])).values()];
   const chunks: Item[][] = [];
   for (let i = 0; i < copies.length; i += BATCH_WRITE_MAX) chunks.push(copies.slice(i, i + BATCH_WRITE_MAX));
   await Promise.all(

@@ -127,6 +127,17 @@ describe('events repository', () => {
     expect(new Set(written)).toEqual(new Set(copies.map((c) => c.pk)));
   });
 
+  test('the same copy twice in a batch is written once, as BatchWriteItem refuses a key named twice', async () => {
+    const { writeCopies } = await repository();
+    const copy = { pk: 'XA#app#same', sk: 'XA', id: 'same' };
+    ddb.on(BatchWriteCommand).resolves({});
+    await writeCopies([copy, { pk: 'XA#app#other', sk: 'XA' }, { ...copy }]);
+    const written = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.events?.map((r) => r.PutRequest?.Item?.pk));
+    expect(written.sort()).toEqual(['XA#app#other', 'XA#app#same']);
+  });
+
   test('a category query merges its types in time order and pages after the last key', async () => {
     const { queryEvents, claimOutcome } = await repository();
     ddb.on(PutCommand).resolves({});
