@@ -152,9 +152,9 @@ export const toErrorResponse = (err: unknown): HttpResponse => {
 };
 
 export const toResponse = (result: HttpResult): HttpResponse => {
-  const headers: Record<string, string> = { ...result.headers };
+  // Every response names its type (API.md), a body-less 204 included.
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...result.headers };
   if (result.body === undefined) return { statusCode: result.status, headers };
-  if (!headers['content-type']) headers['content-type'] = 'application/json';
   const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
   return { statusCode: result.status, headers, body };
 };

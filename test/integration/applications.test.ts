@@ -120,6 +120,7 @@ describe('applications', () => {
     const del = await stack.request('DELETE', `/applications/${app.id}`);
     expect(del.status).toBe(204);
     expect(del.text).toBe('');
+    expect(del.headers.get('content-type')).toBe('application/json');
     const again = await stack.request('DELETE', `/applications/${app.id}`);
     expect(again.status).toBe(404);
     const asDeleted = await stack.request('GET', '/applications', { token: app.apiKey });
