@@ -64,6 +64,14 @@ export type EventErrorCode = (typeof ERROR_CODES)[number];
 
 const isoInstant = z.string().min(1).max(64).meta({ description: 'ISO 8601' });
 
+/** `?application_id=`: the admin narrows to one application; an application's own is implied. */
+const adminApplicationFilter = z
+  .string()
+  .min(1)
+  .max(64)
+  .optional()
+  .meta({ description: 'Admin only: one application; without it the admin sees all.' });
+
 export const eventsQuery = pageQuery
   .extend({
     session_id: z.string().min(1).max(256).optional(),
@@ -71,12 +79,7 @@ export const eventsQuery = pageQuery
     name: z.string().min(1).max(128).optional(),
     from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `timestamp`' }),
     to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `timestamp`' }),
-    application_id: z
-      .string()
-      .min(1)
-      .max(64)
-      .optional()
-      .meta({ description: 'Admin only: one application; without it the admin sees all.' }),
+    application_id: adminApplicationFilter,
   })
   .refine((q) => q.session_id || q.category || q.from || q.to, {
     message: 'give at least one of session_id, category, from, to',
@@ -89,12 +92,7 @@ export const errorsQuery = pageQuery.extend({
   code: z.enum(ERROR_CODES).optional(),
   from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
   to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
-  application_id: z
-    .string()
-    .min(1)
-    .max(64)
-    .optional()
-    .meta({ description: 'Admin only: one application; without it the admin sees all.' }),
+  application_id: adminApplicationFilter,
 });
 export type ErrorsQuery = z.output<typeof errorsQuery>;
 
