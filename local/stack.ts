@@ -97,7 +97,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ADMIN_TOKEN: adminToken,
     CURSOR_KEY: await persistedSecret(options.dataDir, 'cursor-key'),
     ROUTE_AUTH: JSON.stringify(routeAuthMap()),
-    AUTH_CACHE_TTL_SECONDS: '0',
+    AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
