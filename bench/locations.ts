@@ -3,7 +3,8 @@ import type { BenchOutcome } from './run.ts';
 
 // `npm run bench -- locations`: PUT /location against a fresh local stack (authorizer key cache 60 s,
 // as deployed) with a fixed number of requests in flight (like many phones at once), then the lag
-// from the last answered PUT until the averages include the last ping, and a check that every minute's count adds up (nothing lost, nothing twice).
+// from the last answered PUT until the averages include the last ping, and a check that every
+// minute's count adds up (nothing lost, nothing twice).
 // LOCATIONS_BENCH_N (default 20000) and LOCATIONS_BENCH_IN_FLIGHT (default 32) scale it.
 
 const TOTAL = Number(process.env.LOCATIONS_BENCH_N ?? 20_000);
