@@ -65,9 +65,10 @@ const forwardS3Notifications =
   };
 
 /**
- * The whole stack on one machine: emulators, resources from lib/resources.ts, the HTTP API and the
- * queue pollers from lib/routes.ts. Handlers run in this process and read their endpoints from env,
- * exactly as on AWS — which is why one process hosts one stack.
+ * The whole stack on one machine: the emulators (a child process each), resources from
+ * lib/resources.ts, the HTTP API (this thread) and the queue pollers (a worker thread) from
+ * lib/routes.ts. Handlers read their endpoints from env, exactly as on AWS — which is why one process
+ * hosts one stack.
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const log = options.log ?? (() => {});
