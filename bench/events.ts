@@ -1,5 +1,6 @@
 import { EyeClient, type EyeEvent } from '../client/index.ts';
 import { createApp, startTestStack } from '../test/integration/harness.ts';
+import { percentile } from './load.ts';
 import type { BenchOutcome } from './run.ts';
 
 // Drives a fresh local stack with the client: how fast POST /events accepts, how long until all of
@@ -9,9 +10,6 @@ const TOTAL = Number(process.env.EVENTS_BENCH_N ?? 30_000);
 const SESSIONS = 300;
 const PER_SESSION = Math.ceil(TOTAL / SESSIONS);
 const STEADY_SECONDS = Number(process.env.EVENTS_BENCH_STEADY_S ?? 15);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 const makeEvent = (i: number): EyeEvent => {
   const s = i % SESSIONS;

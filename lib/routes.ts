@@ -282,7 +282,7 @@ export const consumers: ConsumerDef[] = [
   {
     queue: 'locationMinutes',
     handler: 'functions/locations/average-minute.ts',
-    batchSize: 100,
+    batchSize: 1000,
     maxBatchingWindowSeconds: 1,
     access: { tables: { locations: 'readwrite' } },
   },

@@ -1,7 +1,11 @@
 import { Worker } from 'node:worker_threads';
-import type { Message, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { Consumer } from 'sqs-consumer';
 import type { QueueKey } from '../lib/resources.ts';
 import { type ConsumerDef, consumers } from '../lib/routes.ts';
 import { type Invoke, loadHandler } from './lambda.ts';
@@ -52,7 +56,18 @@ export const messagesToDelete = (messages: Message[], result: unknown): Message[
   return messages.filter((m) => !failed.has(m.MessageId));
 };
 
-const startConsumer = (
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// While a batch is being gathered, an empty short poll waits this long before the next one.
+const GATHER_IDLE_MS = 50;
+
+/**
+ * One consumer's event source: long-polls until a message arrives, then gathers more (as Lambda's
+ * does) until the batch holds `batchSize` messages or `maxBatchingWindowSeconds` have passed since the
+ * first, and hands the batch to an invocation, up to `maxConcurrency` (default 2) at once. One
+ * gatherer per queue, so a window's messages land in one batch and its consumer can coalesce them.
+ */
+const runEventSource = async (
   def: ConsumerDef,
   invoke: Invoke,
   sqs: SQSClient,
@@ -60,60 +75,99 @@ const startConsumer = (
   isStopping: () => boolean,
 ) => {
   const queueArn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').pop()}`;
-  const consumer = Consumer.create({
-    queueUrl,
-    sqs,
-    batchSize: Math.min(def.batchSize, SQS_RECEIVE_MAX),
-    waitTimeSeconds: 1,
-    pollingWaitTimeMs: 0,
-    // Lets stop() wait for the in-flight receive and handler, so the emulators are closed after them.
-    pollingCompleteWaitTimeMs: 10_000,
-    attributeNames: ['All'],
-    messageAttributeNames: ['All'],
-    messageSystemAttributeNames: ['All'],
-    handleMessageBatch: async (messages) => {
-      const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, queueArn)) };
-      try {
-        return messagesToDelete(messages, await invoke(event));
-      } catch (err) {
-        console.error(
-          `local sqs: ${def.handler} failed; the batch will be redelivered`,
-          (err as Error).message,
-        );
-        return [];
-      }
-    },
-  });
-  // A receive cut short by shutdown is not worth a line.
-  consumer.on('error', (err) => {
-    if (!isStopping()) console.error(`local sqs: ${def.queue}:`, err.message);
-  });
-  consumer.start();
-  return consumer;
+  const windowMs = (def.maxBatchingWindowSeconds ?? 0) * 1000;
+  const maxConcurrency = Math.min(def.maxConcurrency ?? 2, 10);
+  const receive = async (max: number, waitSeconds: number) =>
+    (
+      await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(max, SQS_RECEIVE_MAX),
+          WaitTimeSeconds: waitSeconds,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      )
+    ).Messages ?? [];
+
+  // A message whose visibility ran out while the batch was gathered comes back: it is kept once, with
+  // its latest receipt handle (the only one that can delete it).
+  const gather = async () => {
+    const batch = new Map<string | undefined, Message>();
+    const add = (messages: Message[]) => {
+      for (const m of messages) batch.set(m.MessageId, m);
+      return messages.length;
+    };
+    add(await receive(def.batchSize, 1));
+    const deadline = Date.now() + windowMs;
+    while (batch.size > 0 && batch.size < def.batchSize && Date.now() < deadline && !isStopping()) {
+      if (add(await receive(def.batchSize - batch.size, 0)) === 0)
+        await sleep(Math.min(GATHER_IDLE_MS, deadline - Date.now()));
+    }
+    return [...batch.values()];
+  };
+
+  const deliver = async (batch: Message[]) => {
+    const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, queueArn)) };
+    let done: Message[] = [];
+    try {
+      done = messagesToDelete(batch, await invoke(event));
+    } catch (err) {
+      console.error(
+        `local sqs: ${def.handler} failed; the batch will be redelivered`,
+        (err as Error).message,
+      );
+    }
+    for (let i = 0; i < done.length; i += SQS_RECEIVE_MAX) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done
+            .slice(i, i + SQS_RECEIVE_MAX)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+  };
+
+  const invocations = new Set<Promise<void>>();
+  while (!isStopping()) {
+    if (invocations.size >= maxConcurrency) {
+      await Promise.race(invocations);
+      continue;
+    }
+    try {
+      const batch = await gather();
+      if (batch.length === 0) continue;
+      const invocation = deliver(batch)
+        .catch((err: Error) =>
+          console.error(`local sqs: ${def.queue}: could not delete a batch:`, err.message),
+        )
+        .finally(() => invocations.delete(invocation));
+      invocations.add(invocation);
+    } catch (err) {
+      // A receive cut short by shutdown is not worth a line; anything else is retried after a pause.
+      if (isStopping()) break;
+      console.error(`local sqs: ${def.queue}:`, (err as Error).message);
+      await sleep(1000);
+    }
+  }
+  await Promise.all(invocations);
 };
 
-/** One or more pollers per consumer in the manifest (more for consumers allowed to fan out). */
+/** An event source per consumer in the manifest. */
 export const startPollers = async (sqs: SQSClient, queueUrls: Record<QueueKey, string>) => {
-  const running: Consumer[] = [];
   let stopping = false;
+  const running: Promise<void>[] = [];
   for (const def of consumers) {
     const invoke = await loadHandler(def);
-    const pollers = Math.min(def.maxConcurrency ?? 2, 10);
-    for (let i = 0; i < pollers; i++)
-      running.push(startConsumer(def, invoke, sqs, queueUrls[def.queue], () => stopping));
+    running.push(runEventSource(def, invoke, sqs, queueUrls[def.queue], () => stopping));
   }
   return {
+    // Each event source finishes its receive (at most the 1 s long poll) and the batches in hand.
     stop: async () => {
       stopping = true;
-      await Promise.all(
-        running.map(
-          (c) =>
-            new Promise<void>((resolve) => {
-              c.once('stopped', () => resolve());
-              c.stop({ abort: false });
-            }),
-        ),
-      );
+      await Promise.all(running);
     },
   };
 };

@@ -8,10 +8,11 @@ import { queues } from './queues.ts';
 
 // A message its consumer cannot process must end in the queue's DLQ after maxReceiveCount receives,
 // without holding back the good messages received in the same batch. The real pollers and handlers
-// run unchanged; only the queues' timers are shortened at test time (1 s visibility, 2 receives)
-// through SetQueueAttributes on the same emulator, so the DLQ is reached in seconds, not minutes.
+// run unchanged; only the queues' timers are shortened at test time (3 s visibility, 2 receives)
+// through SetQueueAttributes on the same emulator, so the DLQ is reached in seconds, not minutes. The
+// visibility still covers a batching window (1 s) and the batch's processing, as AWS requires.
 
-const VISIBILITY_S = 1;
+const VISIBILITY_S = 3;
 const MAX_RECEIVES = 2;
 
 let stack: TestStack;

@@ -98,7 +98,7 @@ describe('bulk import', () => {
 });
 
 describe('enqueueing user-minutes', () => {
-  test('minutes queued while sends are out leave together in one message, each minute once', async () => {
+  test('minutes queued while a send is out leave together in the next message, each minute once', async () => {
     const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
     sqs.on(SendMessageCommand).callsFake(() => new Promise((r) => setTimeout(() => r({}), 20)));
     const minute = (user: string) => ({ user_id: user, minute: '2021-01-01T00:00:00Z' });
@@ -110,7 +110,7 @@ describe('enqueueing user-minutes', () => {
       .map((c) =>
         JSON.parse(c.args[0].input.MessageBody!).minutes.map((m: { user_id: string }) => m.user_id),
       );
-    expect(messages).toEqual([['a'], ['b'], ['c'], ['d'], ['e', 'f']]);
+    expect(messages).toEqual([['a'], ['b', 'c', 'd', 'e', 'f']]);
   });
 
   test('a failed send fails its callers, and the next caller is sent afresh', async () => {
