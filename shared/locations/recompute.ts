@@ -5,7 +5,7 @@ import { minuteAverage } from './averages.ts';
 import { minuteId, minutePoints, parseMinuteMessage, saveAverage, type UserMinute } from './repository.ts';
 
 // The averaging consumer's logic, apart from ingest so its bundle does not carry the zone lookup.
-const RECOMPUTE_CONCURRENCY = 16;
+const RECOMPUTE_CONCURRENCY = 4;
 
 /** The user-minutes a batch names, each once with the messages that named it and when the last was sent. */
 const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>[]) => {
