@@ -7,7 +7,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../core/aws.ts';
+import { dynamo } from '../core/aws/dynamo.ts';
 import { mapBounded } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../core/auth.ts';
-import { dynamo } from '../core/aws.ts';
+import { dynamo } from '../core/aws/dynamo.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';

@@ -1,11 +1,13 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { env } from './env.ts';
 
 let client: SecretsManagerClient | undefined;
 const cache = new Map<string, Promise<string>>();
 
 // Locally the value itself is in env (`NAME`); deployed only the secret's name is (`NAME_SECRET_ID`),
-// so no secret ever sits in a plain Lambda environment variable. Fetched once per container.
+// so no secret ever sits in a plain Lambda environment variable. Fetched once per container, on first
+// use, and so is the client's module: a handler that never needs a secret (most handlers import the
+// cursor helpers through their repository) does not pay its ~50 ms of cold start.
 export const secretValue = (name: string): Promise<string> => {
   let value = cache.get(name);
   if (!value) {
@@ -21,8 +23,9 @@ const resolveSecret = async (name: string): Promise<string> => {
   if (direct) return direct;
   const secretId = process.env[`${name}_SECRET_ID`];
   if (!secretId) throw new Error(`Missing configuration ${name} or ${name}_SECRET_ID`);
-  client ??= new SecretsManagerClient({ region: env.AWS_REGION });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+  const sdk = await import('@aws-sdk/client-secrets-manager');
+  client ??= new sdk.SecretsManagerClient({ region: env.AWS_REGION });
+  const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId }));
   if (!out.SecretString) throw new Error(`Secret ${name} has no string value`);
   return out.SecretString;
 };

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { sqs } from '../core/aws.ts';
+import { sqs } from '../core/aws/sqs.ts';
 import { queueUrl } from '../core/env.ts';
 import { sendBatches } from './ingest.ts';
 

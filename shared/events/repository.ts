@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../core/aws.ts';
+import { dynamo } from '../core/aws/dynamo.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';

@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo, sqs } from '../core/aws.ts';
+import { dynamo } from '../core/aws/dynamo.ts';
+import { sqs } from '../core/aws/sqs.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { queueUrl, tableName } from '../core/env.ts';
