@@ -7,7 +7,9 @@ const secrets = mockClient(SecretsManagerClient);
 beforeAll(() => {
   process.env.AWS_REGION = 'us-east-1';
 });
-afterEach(() => secrets.reset());
+afterEach(() => {
+  secrets.reset();
+});
 
 describe('secret values', () => {
   test('locally the value itself comes from env, without Secrets Manager', async () => {
