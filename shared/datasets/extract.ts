@@ -42,33 +42,28 @@ const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 export const numericValue = (v: Scalar): number =>
   typeof v === 'number' ? v : typeof v === 'string' && NUMERIC.test(v) ? Number(v) : Number.NaN;
 
-class Int32List {
-  data = new Int32Array(1024);
+/** Column values of unknown count in a typed array that doubles as it fills. */
+class TypedList<A extends Int32Array | Float64Array> {
   length = 0;
+  private data: A;
+  private readonly allocate: (size: number) => A;
+  constructor(allocate: (size: number) => A) {
+    this.allocate = allocate;
+    this.data = allocate(1024);
+  }
   push(x: number) {
     if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
+      const next = this.allocate(this.data.length * 2);
       next.set(this.data);
       this.data = next;
     }
     this.data[this.length++] = x;
   }
-  view = () => this.data.subarray(0, this.length);
+  view = () => this.data.subarray(0, this.length) as A;
 }
 
-class Float64List {
-  data = new Float64Array(1024);
-  length = 0;
-  push(x: number) {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
-  view = () => this.data.subarray(0, this.length);
-}
+const int32List = () => new TypedList((size) => new Int32Array(size));
+const float64List = () => new TypedList((size) => new Float64Array(size));
 
 const TYPE_BITS: Record<Exclude<FieldType, 'mixed'>, number> = {
   number: 1,
@@ -79,9 +74,9 @@ const TYPE_BITS: Record<Exclude<FieldType, 'mixed'>, number> = {
 };
 
 class Column {
-  readonly ctx = new Int32List();
-  readonly codes = new Int32List();
-  readonly num = new Float64List();
+  readonly ctx = int32List();
+  readonly codes = int32List();
+  readonly num = float64List();
   readonly dict: Scalar[] = [];
   readonly levels = new Set<string>();
   numeric = true;
@@ -137,7 +132,7 @@ export class ExtractBuilder {
   private readonly root = newNode([]);
   /** Nodes by path string: keys with dots can make two nodes share a path, and they are one field. */
   private readonly byPath = new Map<string, PathNode>();
-  private readonly parent = new Int32List();
+  private readonly parent = int32List();
 
   add(record: JsonRecord): void {
     this.records++;
