@@ -1,8 +1,8 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   GetCommand,
   type NativeAttributeValue,
+  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -92,11 +92,12 @@ export const loadStoredContent = async (clientIds: string[], advisorIds: string[
   };
 };
 
-// New entities go in with BatchWriteItem (25 puts a request, several requests in flight): ten times
-// fewer round trips than one write each for a 10,000-client file. Entities that already exist are
-// changed with UpdateItem setting only the imported content, so a re-import never drops an assignment
-// or an availability. The one gap: an entity first created by a concurrent import, between this
-// import's read and its put, and assigned in that window, would lose that assignment to the put.
+// A new entity is put only while it is still absent; one that appeared since this import read the
+// table (a concurrent import created it, and it may have been assigned since) gets the content update
+// instead. Entities that already exist are changed with UpdateItem setting only the imported content.
+// Either way an import never drops an assignment or an availability. One conditional write per new
+// entity (a 20,000-client file is 20,000 puts, 32 in flight) instead of 25-item batches: BatchWriteItem
+// cannot be conditional.
 const newClientItem = (c: ClientRecord): Item => ({
   ...keys.client(c.id),
   ...c,
@@ -113,17 +114,6 @@ const newAdvisorItem = (a: AdvisorRecord): Item => ({
   gsi2pk: keys.allAdvisors,
   gsi2sk: a.name_key,
 });
-
-const batchPut = async (items: Item[]) => {
-  await mapBounded(chunks(items, 25), 8, async (batch) => {
-    let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
-      const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-      pending = (out.UnprocessedItems?.[table()] as typeof pending | undefined) ?? [];
-    }
-  });
-};
 
 const updateClientContent = (c: ClientRecord) =>
   dynamo.send(
@@ -152,9 +142,21 @@ const updateAdvisorContent = (a: AdvisorRecord) =>
     }),
   );
 
+const putIfAbsent = async (item: Item, otherwise: () => Promise<unknown>) => {
+  try {
+    await dynamo.send(
+      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    await otherwise();
+  }
+};
+
 export const saveImport = async (plan: ImportPlan) => {
   await Promise.all([
-    batchPut([...plan.clients.create.map(newClientItem), ...plan.advisors.create.map(newAdvisorItem)]),
+    mapBounded(plan.clients.create, 32, (c) => putIfAbsent(newClientItem(c), () => updateClientContent(c))),
+    mapBounded(plan.advisors.create, 8, (a) => putIfAbsent(newAdvisorItem(a), () => updateAdvisorContent(a))),
     mapBounded(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
     mapBounded(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
   ]);

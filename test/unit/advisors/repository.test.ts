@@ -1,8 +1,8 @@
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -54,9 +54,9 @@ describe('advisors repository', () => {
     expect(await setClientAdvisor('cl_x', 'adv_1')).toBeUndefined();
   });
 
-  test('an import creates new entities in batches and updates existing ones without touching assignment or availability', async () => {
+  test('an import puts new entities only while absent and updates existing ones without touching assignment or availability', async () => {
     const { saveImport } = await repository();
-    ddb.on(BatchWriteCommand).resolves({});
+    ddb.on(PutCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
     const client = (i: number) => ({
       id: `cl_${i}`,
@@ -71,9 +71,10 @@ describe('advisors repository', () => {
       clients: { create: Array.from({ length: 30 }, (_, i) => client(i)), update: [client(99)] },
       advisors: { create: [advisor], update: [{ ...advisor, id: 'adv_2' }] },
     });
-    const puts = ddb.commandCalls(BatchWriteCommand).map((c) => c.args[0].input.RequestItems!.advisors!);
-    expect(puts.map((batch) => batch.length).sort((a, b) => a - b)).toEqual([6, 25]);
-    const newAdvisor = puts.flat().find((r) => r.PutRequest?.Item?.id === 'adv_1')!.PutRequest!.Item!;
+    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
+    expect(puts).toHaveLength(31);
+    for (const put of puts) expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
+    const newAdvisor = puts.find((p) => p.Item?.id === 'adv_1')!.Item!;
     expect(newAdvisor).toMatchObject({ available: true, gsi1pk: 'ADVISORS#available', gsi2pk: 'ADVISORS' });
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.map((u) => u.Key)).toEqual([
@@ -81,6 +82,25 @@ describe('advisors repository', () => {
       { pk: 'ADVISOR#adv_2', sk: 'ADVISOR' },
     ]);
     for (const update of updates) expect(update.UpdateExpression).not.toMatch(/advisor_id|gsi1|available/);
+  });
+
+  test('a new client that a concurrent import created meanwhile gets the content update, so its assignment survives', async () => {
+    const { saveImport } = await repository();
+    ddb.on(PutCommand).rejects(conditionFailed);
+    ddb.on(UpdateCommand).resolves({});
+    const fresh = {
+      id: 'cl_1',
+      first_name: 'A',
+      last_name: 'B',
+      accounts: [],
+      total_cents: 0,
+      name_key: 'b',
+    };
+    await saveImport({ clients: { create: [fresh], update: [] }, advisors: { create: [], update: [] } });
+    const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.Key).toEqual({ pk: 'CLIENT#cl_1', sk: 'CLIENT' });
+    expect(updates[0]!.UpdateExpression).not.toMatch(/advisor_id|gsi1/);
   });
 
   test('reads stored content in batches of 100 and retries unprocessed keys', async () => {
