@@ -67,7 +67,7 @@ const GATHER_IDLE_MS = 50;
  * first, and hands the batch to an invocation, up to `maxConcurrency` (default 2) at once. One
  * gatherer per queue, so a window's messages land in one batch and its consumer can coalesce them.
  */
-const runEventSource = async (
+export const runEventSource = async (
   def: ConsumerDef,
   invoke: Invoke,
   sqs: SQSClient,
