@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import {
   DeleteMessageBatchCommand,
@@ -55,8 +56,6 @@ export const messagesToDelete = (messages: Message[], result: unknown): Message[
   const failed = new Set<string | undefined>(failures.map((f) => f.itemIdentifier));
   return messages.filter((m) => !failed.has(m.MessageId));
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // While a batch is being gathered, an empty short poll waits this long before the next one.
 const GATHER_IDLE_MS = 50;

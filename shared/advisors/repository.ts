@@ -1,8 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   GetCommand,
   type NativeAttributeValue,
-  PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
@@ -10,7 +10,7 @@ import {
 import { dynamo } from '../core/aws/dynamo.ts';
 import { mapBounded } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { isConditionFailure, putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type {
@@ -48,8 +48,6 @@ type Item = Record<string, NativeAttributeValue>;
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 // BatchGetItem takes at most 100 keys and may hand back some unprocessed under load: retried with backoff.
 const batchGet = async (
   itemKeys: Item[],
@@ -60,7 +58,7 @@ const batchGet = async (
   await mapBounded(chunks(itemKeys, 100), 8, async (batch) => {
     let pending: Item[] = batch;
     for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await pause(Math.min(1000, 25 * 2 ** attempt));
+      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
       const out = await dynamo.send(
         new BatchGetCommand({
           RequestItems: {
@@ -142,21 +140,15 @@ const updateAdvisorContent = (a: AdvisorRecord) =>
     }),
   );
 
-const putIfAbsent = async (item: Item, otherwise: () => Promise<unknown>) => {
-  try {
-    await dynamo.send(
-      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-  } catch (err) {
-    if (!isConditionFailure(err)) throw err;
-    await otherwise();
-  }
+// A new entity is written only while absent; otherwise it gets the content update (see above).
+const create = async (item: Item, otherwise: () => Promise<unknown>) => {
+  if (!(await putIfAbsent(table(), item))) await otherwise();
 };
 
 export const saveImport = async (plan: ImportPlan) => {
   await Promise.all([
-    mapBounded(plan.clients.create, 32, (c) => putIfAbsent(newClientItem(c), () => updateClientContent(c))),
-    mapBounded(plan.advisors.create, 8, (a) => putIfAbsent(newAdvisorItem(a), () => updateAdvisorContent(a))),
+    mapBounded(plan.clients.create, 32, (c) => create(newClientItem(c), () => updateClientContent(c))),
+    mapBounded(plan.advisors.create, 8, (a) => create(newAdvisorItem(a), () => updateAdvisorContent(a))),
     mapBounded(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
     mapBounded(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
   ]);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';
 import { type EventError, type EventErrorCode, eventTypes, type StoredEvent } from './schemas.ts';
@@ -92,18 +92,6 @@ const eventItem = (outcome: Extract<Outcome, { kind: 'event' }>) => {
   };
 };
 
-const putOnce = async (item: Record<string, unknown>): Promise<boolean> => {
-  try {
-    await dynamo.send(
-      new PutCommand({ TableName: table(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
-};
-
 /** The cross-application copy of a stored event item (see above). */
 const copyOf = (record: Item): Item => {
   const app = record.application_id as string;
@@ -140,7 +128,7 @@ export const claimOutcome = async (outcome: Outcome): Promise<Claim> => {
     ...keys.record(application_id, id),
     ...(outcome.kind === 'event' ? eventItem(outcome) : errorItem(outcome.error)),
   };
-  if (await putOnce(record))
+  if (await putIfAbsent(table(), record))
     return { stored: true, copy: outcome.kind === 'event' ? copyOf(record) : undefined };
   const winner = await dynamo.send(
     new GetCommand({ TableName: table(), Key: keys.record(application_id, id), ConsistentRead: true }),
@@ -186,7 +174,7 @@ export const recordRejected = async (
       const id = `rejected-${randomUUID()}`;
       const code: EventErrorCode = 'invalid_envelope';
       const error = { id, application_id: applicationId, code, message, received_at: receivedAt, event };
-      return putOnce({ ...keys.rejected(applicationId, id), ...errorItem(error) });
+      return putIfAbsent(table(), { ...keys.rejected(applicationId, id), ...errorItem(error) });
     }),
   );
 };

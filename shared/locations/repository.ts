@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-d
 import { dynamo } from '../core/aws/dynamo.ts';
 import { sqs } from '../core/aws/sqs.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { isConditionFailure, putIfAbsent } from '../core/dynamo.ts';
 import { queueUrl, tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { PointValues } from './averages.ts';
@@ -32,30 +32,19 @@ const MINUTES_PER_MESSAGE = 50;
 
 /** Stores a point unless the same user already has one at the same instant (the first one wins). */
 export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'stored' | 'duplicate'> => {
-  try {
-    await dynamo.send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...keys.point(p),
-          user_id: p.user_id,
-          timestamp: p.timestamp,
-          zone: p.zone,
-          timestamp_utc: p.timestamp_utc,
-          lat: p.lat,
-          long: p.long,
-          accuracy: p.accuracy,
-          speed: p.speed,
-          received_at: receivedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return 'stored';
-  } catch (err) {
-    if (isConditionFailure(err)) return 'duplicate';
-    throw err;
-  }
+  const stored = await putIfAbsent(table(), {
+    ...keys.point(p),
+    user_id: p.user_id,
+    timestamp: p.timestamp,
+    zone: p.zone,
+    timestamp_utc: p.timestamp_utc,
+    lat: p.lat,
+    long: p.long,
+    accuracy: p.accuracy,
+    speed: p.speed,
+    received_at: receivedAt,
+  });
+  return stored ? 'stored' : 'duplicate';
 };
 
 const minuteMessage = (minutes: UserMinute[]) =>
