@@ -9,6 +9,7 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueKey } from '../lib/resources.ts';
 import { type ConsumerDef, consumers } from '../lib/routes.ts';
+import { chunks } from '../shared/core/concurrency.ts';
 import { type Invoke, loadHandler } from './lambda.ts';
 
 // What the Lambda SQS event source does, on one machine: long-poll, invoke the consumer with a real
@@ -117,13 +118,11 @@ export const runEventSource = async (
         (err as Error).message,
       );
     }
-    for (let i = 0; i < done.length; i += SQS_RECEIVE_MAX) {
+    for (const entries of chunks(done, SQS_RECEIVE_MAX)) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: queueUrl,
-          Entries: done
-            .slice(i, i + SQS_RECEIVE_MAX)
-            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+          Entries: entries.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
     }

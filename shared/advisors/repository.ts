@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { mapBounded } from '../core/concurrency.ts';
+import { chunks, mapBounded } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure, putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
@@ -44,9 +44,6 @@ const keys = {
 const table = () => tableName('advisors');
 
 type Item = Record<string, NativeAttributeValue>;
-
-const chunks = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
 // BatchGetItem takes at most 100 keys and may hand back some unprocessed under load: retried with backoff.
 const batchGet = async (

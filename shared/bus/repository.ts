@@ -6,6 +6,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { s3 } from '../core/aws/s3.ts';
 import { sqs } from '../core/aws/sqs.ts';
+import { chunks } from '../core/concurrency.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, queueUrl, tableName } from '../core/env.ts';
 import type { FetchCityMessage, Job, JobStatus, UpstreamCity } from './schemas.ts';
@@ -108,8 +109,8 @@ export const claimDate = async (date: string, jobId: string, previousJobId?: str
 };
 
 export const enqueueCities = async (jobId: string, date: string, cities: UpstreamCity[]) => {
-  for (let i = 0; i < cities.length; i += 10) {
-    const entries = cities.slice(i, i + 10).map((c) => {
+  for (const batch of chunks(cities, 10)) {
+    const entries = batch.map((c) => {
       const message: FetchCityMessage = {
         job_id: jobId,
         date,

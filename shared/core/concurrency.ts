@@ -18,3 +18,7 @@ export const mapBounded = async <T, R>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 };
+
+/** `items` in consecutive runs of at most `size` (batch APIs' limits: 10 SQS entries, 25 writes, 100 keys). */
+export const chunks = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

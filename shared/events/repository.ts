@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
+import { chunks } from '../core/concurrency.ts';
 import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';
@@ -145,10 +146,8 @@ export const writeCopies = async (all: Item[]): Promise<void> => {
   // same content), and BatchWriteItem refuses a request that names one key twice: the whole batch
   // would fail on every redelivery and no copy of it would ever be written.
   const copies = [...new Map(all.map((copy) => [`${copy.pk}\u0000${copy.sk}`, copy])).values()];
-  const chunks: Item[][] = [];
-  for (let i = 0; i < copies.length; i += BATCH_WRITE_MAX) chunks.push(copies.slice(i, i + BATCH_WRITE_MAX));
   await Promise.all(
-    chunks.map(async (chunk) => {
+    chunks(copies, BATCH_WRITE_MAX).map(async (chunk) => {
       let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 1; requests.length > 0; attempt++) {
         if (attempt > BATCH_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} copies unprocessed`);
@@ -319,12 +318,11 @@ const daysPage = async (filter: EventFilter, limit: number, after: string | unde
   const days = utcDays(after ?? fromKey, toKey);
   const range = { gte: fromKey, gt: after, lt: toKey };
   const items: Item[] = [];
-  for (let i = 0; i < days.length && items.length <= limit; i += DAYS_AHEAD) {
+  for (const window of chunks(days, DAYS_AHEAD)) {
+    if (items.length > limit) break;
     const want = limit + 1 - items.length;
     const parts = await Promise.all(
-      days
-        .slice(i, i + DAYS_AHEAD)
-        .map((day) => collect({ index: 'gsi3', pk: keys.allDay(day) }, range, true, want)),
+      window.map((day) => collect({ index: 'gsi3', pk: keys.allDay(day) }, range, true, want)),
     );
     items.push(...parts.flat());
   }
