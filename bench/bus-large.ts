@@ -44,7 +44,7 @@ try {
   // Imported after the stack has put the resource names in the environment.
   const { fetchCity } = await import('../shared/bus/fetch-city.ts');
   const { claimDate, getJob, putJob } = await import('../shared/bus/repository.ts');
-  const city = ((await (await fetch(`${stack.env.BUS_SOURCE_URL}/cities`)).json()) as any[])[0];
+  const city = ((await (await fetch(`${stack.busSourceUrl}/cities`)).json()) as any[])[0];
   const { newJob } = await import('../shared/bus/jobs.ts');
   const registered = newJob(DATE, 1);
   const jobId = registered.job_id;

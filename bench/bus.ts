@@ -69,7 +69,7 @@ export const run = async (): Promise<BenchOutcome> => {
     clearInterval(sampler);
     process.stderr.write('\n');
 
-    const cities = (await (await fetch(`${stack.env.BUS_SOURCE_URL}/cities`)).json()) as {
+    const cities = (await (await fetch(`${stack.busSourceUrl}/cities`)).json()) as {
       id: number;
       country: string;
     }[];

@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
-import { authorizer as authorizerSettings, consumers, routeAuthMap, routes } from './routes.ts';
+import { authorizer as authorizerSettings, consumers, functionId, routeAuthMap, routes } from './routes.ts';
 import { importResources } from './stack-resources.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -17,14 +17,6 @@ export interface ApiStackProps extends StackProps {
   /** Steady-state requests per second and burst for the whole API. */
   throttle?: { rateLimit: number; burstLimit: number };
 }
-
-const functionId = (handler: string) =>
-  handler
-    .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
-    .split(/[/-]/)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 
 const PUBLIC = 'Public by contract (API.md): health, OpenAPI, docs and the not-found fallback need no token.';
 const acknowledgePublic = (route: Construct) =>
@@ -47,7 +39,7 @@ export class ApiStack extends Stack {
     super(scope, id, props);
     const resources = importResources(this, props.namePrefix);
 
-    const authorizerFn = new ServiceFunction(this, 'Authorizer', {
+    const authorizerFn = new ServiceFunction(this, functionId(authorizerSettings.handler), {
       settings: authorizerSettings,
       resources,
       environment: { ROUTE_AUTH: JSON.stringify(routeAuthMap()), AUTH_CACHE_TTL_SECONDS: '60' },

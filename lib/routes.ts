@@ -304,6 +304,18 @@ export const authorizer: FunctionSettings = {
   access: { tables: { applications: 'read' }, secrets: ['ADMIN_TOKEN'] },
 };
 
+/**
+ * The construct id of a manifest function (`functions/bus/fetch-city.ts` → `BusFetchCity`): the CDK
+ * stack names its function so, and the local runtime finds that function's synthesized settings by it.
+ */
+export const functionId = (handler: string) =>
+  handler
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+
 export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>) =>
   route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
 

@@ -1,88 +1,80 @@
 import { fork } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
-import { startFauxqs } from 'fauxqs';
-import S3rver from 's3rver';
+import type { Principal } from './iam/gate.ts';
 
 export interface S3ObjectEvent {
   Records: { eventName: string; s3: { bucket: { name: string }; object: { key: string; size?: number } } }[];
 }
 
-export const EMULATORS = ['dynamodb', 's3', 'sqs'] as const;
+export const EMULATORS = ['dynamodb', 's3', 'sqs', 'secretsmanager'] as const;
 export type EmulatorKind = (typeof EMULATORS)[number];
+export type EmulatorEndpoints = Record<EmulatorKind, string>;
 
-export interface Emulator {
-  endpoint: string;
-  /** s3 only: called for every object stored, with the S3 notification record shape. */
-  onS3Event?(listener: (event: S3ObjectEvent) => void): void;
+/** What the parent asks of an emulator process; each request is answered with `{ type: 'done', id }`. */
+export type EmulatorRequest =
+  | { type: 'principals'; id: number; principals: Principal[] }
+  | { type: 'secrets'; id: number; secrets: Record<string, string> }
+  | { type: 'stop' };
+export type EmulatorMessage =
+  | { type: 'ready'; endpoint: string }
+  | { type: 'done'; id: number }
+  | { type: 's3event'; event: S3ObjectEvent };
+
+export interface Emulators {
+  /** The IAM gates in front of the emulators: the endpoints every client uses. */
+  endpoints: EmulatorEndpoints;
+  onS3Event(listener: (event: S3ObjectEvent) => void): void;
+  /** Who may call (each function with its role policy); the operator may always. */
+  setPrincipals(principals: Principal[]): Promise<void>;
+  /** Seeds the local Secrets Manager (name → value). */
+  putSecrets(secrets: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
-export interface Emulators {
-  dynamoEndpoint: string;
-  s3Endpoint: string;
-  sqsEndpoint: string;
+interface EmulatorProcess {
+  endpoint: string;
+  request(message: Exclude<EmulatorRequest, { type: 'stop' }>): Promise<void>;
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
   stop(): Promise<void>;
 }
 
-const listen = (server: Server) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
+// s3rver makes its list-continuation tokens with DES, which only the OpenSSL legacy provider has: the
+// flag goes to that one process, never to the functions, tests or tools.
+const EXEC_ARGV: Partial<Record<EmulatorKind, string[]>> = { s3: ['--openssl-legacy-provider'] };
 
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
-
-/** One emulator, in this process, with its state under dataDir/<kind>. */
-export const startEmulator = async (kind: EmulatorKind, dataDir: string): Promise<Emulator> => {
-  const dir = join(dataDir, kind);
-  await mkdir(dir, { recursive: true });
-  if (kind === 'dynamodb') {
-    // DynamoDB on LevelDB.
-    const server: Server = dynalite({ path: dir, createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 });
-    return { endpoint: `http://127.0.0.1:${await listen(server)}`, stop: () => close(server) };
-  }
-  if (kind === 's3') {
-    // S3 on disk; it emits an event per stored object, which S3 notifications are made of.
-    const s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir });
-    const address = await s3.run();
-    return {
-      endpoint: `http://127.0.0.1:${address.port}`,
-      onS3Event: (listener) => s3.on('event', listener),
-      stop: () => s3.close(),
-    };
-  }
-  // SQS on SQLite, written through, with DLQ redrive.
-  const sqs = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false, dataDir: dir });
-  return { endpoint: sqs.address, stop: () => sqs.stop() };
-};
-
-/** One emulator in a child process (local/emulators-process.ts); s3 object events come back over IPC. */
-const startEmulatorProcess = (kind: EmulatorKind, dataDir: string): Promise<Emulator> =>
+/** One emulator and its IAM gate in a child process (local/emulators-process.ts), driven over IPC. */
+const startEmulatorProcess = (kind: EmulatorKind, dataDir: string): Promise<EmulatorProcess> =>
   new Promise((resolve, reject) => {
     const child = fork(join(import.meta.dirname, 'emulators-process.ts'), [kind, dataDir], {
-      execArgv: ['--openssl-legacy-provider'],
+      execArgv: EXEC_ARGV[kind] ?? [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const listeners: ((event: S3ObjectEvent) => void)[] = [];
+    const pending = new Map<number, () => void>();
+    let nextId = 0;
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     child.once('error', reject);
     child.once('exit', (code) =>
       reject(new Error(`the ${kind} emulator exited with ${code} before it was ready`)),
     );
-    child.on('message', (message: { type: string; event?: S3ObjectEvent; endpoint?: string }) => {
-      if (message.type === 's3event' && message.event)
-        for (const listener of listeners) listener(message.event);
-      if (message.type !== 'ready' || !message.endpoint) return;
+    child.on('message', (message: EmulatorMessage) => {
+      if (message.type === 's3event') for (const listener of listeners) listener(message.event);
+      if (message.type === 'done') pending.get(message.id)?.();
+      if (message.type !== 'ready') return;
       resolve({
         endpoint: message.endpoint,
         onS3Event: (listener) => listeners.push(listener),
+        request: (request) =>
+          new Promise<void>((done) => {
+            const id = nextId++;
+            pending.set(id, () => {
+              pending.delete(id);
+              done();
+            });
+            child.send({ ...request, id });
+          }),
         stop: async () => {
-          if (child.connected) child.send({ type: 'stop' });
+          if (child.connected) child.send({ type: 'stop' } satisfies EmulatorRequest);
           await exited;
         },
       });
@@ -90,19 +82,27 @@ const startEmulatorProcess = (kind: EmulatorKind, dataDir: string): Promise<Emul
   });
 
 /**
- * DynamoDB (dynalite), S3 (s3rver) and SQS (fauxqs), all under dataDir, each in a process of its own:
- * one emulator's work (a burst of consumer writes to dynalite) never holds up another's (the SQS send
- * an HTTP request waits on), and the stack's own process keeps its event loop for the handlers.
+ * DynamoDB (Amazon DynamoDB Local), S3 (s3rver), SQS (fauxqs) and Secrets Manager, all under
+ * dataDir, each in a process of its own behind its IAM gate: one emulator's work (a burst of consumer
+ * writes) never holds up another's, and the stack's own process keeps its event loop for the API.
  */
 export const startEmulatorsProcesses = async (dataDir: string): Promise<Emulators> => {
-  const [dynamo, s3, sqs] = await Promise.all(EMULATORS.map((kind) => startEmulatorProcess(kind, dataDir)));
+  const started = await Promise.all(EMULATORS.map((kind) => startEmulatorProcess(kind, dataDir)));
+  const byKind = Object.fromEntries(EMULATORS.map((kind, i) => [kind, started[i]!])) as Record<
+    EmulatorKind,
+    EmulatorProcess
+  >;
   return {
-    dynamoEndpoint: dynamo!.endpoint,
-    s3Endpoint: s3!.endpoint,
-    sqsEndpoint: sqs!.endpoint,
-    onS3Event: (listener) => s3!.onS3Event!(listener),
+    endpoints: Object.fromEntries(
+      EMULATORS.map((kind) => [kind, byKind[kind].endpoint]),
+    ) as EmulatorEndpoints,
+    onS3Event: (listener) => byKind.s3.onS3Event(listener),
+    setPrincipals: async (principals) => {
+      await Promise.all(started.map((p) => p.request({ type: 'principals', id: 0, principals })));
+    },
+    putSecrets: (secrets) => byKind.secretsmanager.request({ type: 'secrets', id: 0, secrets }),
     stop: async () => {
-      await Promise.all([dynamo!.stop(), s3!.stop(), sqs!.stop()]);
+      await Promise.all(started.map((p) => p.stop()));
     },
   };
 };

@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type RouteDef, routeKey, routes } from '../lib/routes.ts';
-import { type Invoke, loadHandler } from './lambda.ts';
+import { type FunctionSettings, type RouteDef, routeKey, routes } from '../lib/routes.ts';
+import type { Invoke } from './lambda.ts';
 
 // Turns HTTP requests into API Gateway HTTP API (payload 2.0) events, runs the authorizer and the
 // route's handler from the manifest, and writes the result back the way API Gateway would.
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit
+// API Gateway's integration timeout: past it the client gets 503 while the function runs on.
+const INTEGRATION_TIMEOUT_MS = 30_000;
 const TEXT_TYPES = /^(text\/|application\/(.+\+)?(json|xml|x-ndjson|javascript|x-www-form-urlencoded|csv))/;
 
 interface CompiledRoute {
@@ -125,38 +127,68 @@ const send = (res: ServerResponse, result: APIGatewayProxyStructuredResultV2, re
   res.end(body);
 };
 
-const sendError = (res: ServerResponse, status: number, code: string, message: string) =>
+const sendJson = (res: ServerResponse, status: number, body: unknown) =>
   send(
     res,
-    {
-      statusCode: status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: { code, message } }),
-    },
+    { statusCode: status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
     randomUUID(),
   );
 
-export const startHttpServer = async (port: number, host = '127.0.0.1'): Promise<Server> => {
-  const authorize = await loadHandler((await import('../lib/routes.ts')).authorizer);
-  const compiled = await Promise.all(routes.map(async (def) => compile(def, await loadHandler(def))));
+/** What API Gateway itself answers when the integration fails (API.md "Conventions"), not our error body. */
+export const GATEWAY_ERRORS = {
+  integrationFailed: { status: 500, body: { message: 'Internal Server Error' } },
+  integrationTimeout: { status: 503, body: { message: 'Service Unavailable' } },
+} as const;
+
+const sendGatewayError = (res: ServerResponse, error: (typeof GATEWAY_ERRORS)[keyof typeof GATEWAY_ERRORS]) =>
+  sendJson(res, error.status, error.body);
+
+class IntegrationTimeout extends Error {}
+
+const withIntegrationTimeout = <T>(work: Promise<T>): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new IntegrationTimeout()), INTEGRATION_TIMEOUT_MS);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+};
+
+/**
+ * The HTTP API: `invokerOf` gives the local Lambda of a manifest function. A function that fails —
+ * throws past its chain, crashes, runs out of memory or past its timeout — gets API Gateway's own 500;
+ * one still running after API Gateway's 30 s gets its 503.
+ */
+export const startHttpServer = async (
+  port: number,
+  invokerOf: (settings: FunctionSettings) => Invoke,
+  authorizerSettings: FunctionSettings,
+  host = '127.0.0.1',
+): Promise<Server> => {
+  const authorize = invokerOf(authorizerSettings);
+  const compiled = routes.map((def) => compile(def, invokerOf(def)));
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
-      if (body === 'too_large') return sendError(res, 413, 'payload_too_large', 'Request body exceeds 10 MB');
+      if (body === 'too_large')
+        return sendJson(res, 413, {
+          error: { code: 'payload_too_large', message: 'Request body exceeds 10 MB' },
+        });
       const { route, pathParameters } = match(compiled, req.method ?? 'GET', url.pathname);
       const event = toEvent(req, url, body, route, pathParameters);
       if (route.def.auth !== 'public') {
-        const verdict = (await authorize({ ...event, type: 'REQUEST', identitySource: [] })) as {
-          context?: unknown;
-        };
+        const verdict = (await withIntegrationTimeout(
+          authorize({ ...event, type: 'REQUEST', identitySource: [] }),
+        )) as { context?: unknown };
         (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
       }
-      const result = (await route.invoke(event)) as APIGatewayProxyStructuredResultV2;
+      const result = (await withIntegrationTimeout(route.invoke(event))) as APIGatewayProxyStructuredResultV2;
       send(res, result, event.requestContext.requestId);
     } catch (err) {
-      console.error('local http: handler failed', err);
-      if (!res.headersSent) sendError(res, 500, 'internal', 'Internal server error');
+      if (res.headersSent) return;
+      if (err instanceof IntegrationTimeout) return sendGatewayError(res, GATEWAY_ERRORS.integrationTimeout);
+      console.error(`local http: ${req.method} ${req.url}: ${(err as Error).message}`);
+      sendGatewayError(res, GATEWAY_ERRORS.integrationFailed);
     }
   });
   server.keepAliveTimeout = 65_000;

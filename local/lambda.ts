@@ -1,40 +1,185 @@
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import type { Context } from 'aws-lambda';
-import type { FunctionSettings } from '../lib/routes.ts';
+import { Worker } from 'node:worker_threads';
+import type { ContainerData, InvocationReply } from './container.ts';
+
+// A Lambda function on one machine: execution environments (worker threads, local/container.ts) that
+// start on demand — a cold start, logged with its duration —, run one invocation at a time with only
+// the function's own environment and a heap limited to its memory size, are reused while warm, and are
+// thrown away when an invocation runs past the function's timeout or the environment crashes, exactly
+// the cases in which Lambda discards a sandbox.
 
 export type Invoke = (event: unknown) => Promise<unknown>;
 
-/** A Lambda context as the runtime hands it over; the deadline follows the manifest's timeout. */
-const lambdaContext = (name: string, settings: FunctionSettings): Context => {
-  const timeoutMs = (settings.timeoutSeconds ?? 29) * 1000;
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
-    memoryLimitInMB: String(settings.memoryMb ?? 512),
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${name}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-};
+/** How an invocation failed, in Lambda's terms. */
+export class InvocationError extends Error {
+  readonly kind: 'timeout' | 'crash' | 'handler';
+  constructor(kind: InvocationError['kind'], message: string) {
+    super(message);
+    this.name = 'InvocationError';
+    this.kind = kind;
+  }
+}
 
-/** Imports a manifest handler file, as the Lambda runtime would, and returns a way to invoke it. */
-export const loadHandler = async (settings: FunctionSettings): Promise<Invoke> => {
-  const mod = (await import(resolve(import.meta.dirname, '..', settings.handler))) as {
-    handler?: (event: unknown, context: Context) => Promise<unknown>;
+export interface FunctionConfig {
+  /** AWS_LAMBDA_FUNCTION_NAME. */
+  name: string;
+  /** Absolute path of the handler module. */
+  file: string;
+  /** The whole environment the function sees. */
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+  /** Environments at most at once; more invocations wait for one to be free. */
+  maxContainers: number;
+  lowPriority?: boolean;
+  log?: (line: string) => void;
+}
+
+// Lambda's own bound on the init phase of an on-demand function.
+const INIT_TIMEOUT_MS = 10_000;
+
+interface Container {
+  worker: Worker;
+  ready: Promise<void>;
+  busy: boolean;
+  /** Rejects the invocation in flight when the environment dies under it. */
+  onDeath?: (err: Error) => void;
+}
+
+export class LambdaFunction {
+  private readonly idle: Container[] = [];
+  private readonly all = new Set<Container>();
+  private readonly waiting: ((container: Container) => void)[] = [];
+  private nextId = 0;
+  private stopped = false;
+
+  readonly config: FunctionConfig;
+  constructor(config: FunctionConfig) {
+    this.config = config;
+  }
+
+  readonly invoke: Invoke = async (event) => {
+    const container = await this.acquire();
+    try {
+      await container.ready;
+    } catch (err) {
+      this.discard(container);
+      throw new InvocationError('crash', `init failed: ${(err as Error).message}`);
+    }
+    return this.run(container, event);
   };
-  const handler = mod.handler;
-  if (typeof handler !== 'function') throw new Error(`${settings.handler} does not export a handler`);
-  const name = settings.handler
-    .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
-    .replace(/\//g, '-');
-  return (event) => handler(event, lambdaContext(name, settings));
-};
+
+  /** Ends every environment, idle or busy, as tearing down the function would. */
+  async stop() {
+    this.stopped = true;
+    await Promise.all([...this.all].map((c) => c.worker.terminate()));
+    this.all.clear();
+  }
+
+  private async acquire(): Promise<Container> {
+    if (this.stopped) throw new InvocationError('crash', `${this.config.name} is stopped`);
+    const warm = this.idle.pop();
+    if (warm) {
+      warm.busy = true;
+      return warm;
+    }
+    if (this.all.size < this.config.maxContainers) return this.start();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(container: Container) {
+    const next = this.waiting.shift();
+    if (next) return next(container);
+    container.busy = false;
+    this.idle.push(container);
+  }
+
+  private discard(container: Container) {
+    if (!this.all.delete(container)) return;
+    const i = this.idle.indexOf(container);
+    if (i >= 0) this.idle.splice(i, 1);
+    void container.worker.terminate();
+    // A waiting invocation gets a fresh environment in place of the lost one.
+    const next = this.waiting.shift();
+    if (next && !this.stopped) next(this.start());
+  }
+
+  private start(): Container {
+    const { config } = this;
+    const started = performance.now();
+    const data: ContainerData = {
+      file: config.file,
+      functionName: config.name,
+      memoryMb: config.memoryMb,
+      lowPriority: config.lowPriority ?? false,
+    };
+    const worker = new Worker(new URL('./container.ts', import.meta.url), {
+      workerData: data,
+      env: config.env,
+      resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
+    });
+    const container: Container = { worker, busy: true, ready: Promise.resolve() };
+    container.ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`init timed out after ${INIT_TIMEOUT_MS} ms`)),
+        INIT_TIMEOUT_MS,
+      );
+      worker.once('message', () => {
+        clearTimeout(timer);
+        config.log?.(`${config.name}: cold start ${Math.round(performance.now() - started)} ms`);
+        resolve();
+      });
+      worker.once('error', (err) => {
+        clearTimeout(timer);
+        reject(err);
+      });
+    });
+    container.ready.catch(() => {});
+    const died = (err: Error) => {
+      if (!this.all.has(container)) return;
+      config.log?.(`${config.name}: environment ended: ${err.message}`);
+      container.onDeath?.(err);
+      this.discard(container);
+    };
+    worker.on('error', died);
+    worker.on('exit', (code) => died(new Error(`exited with code ${code}`)));
+    this.all.add(container);
+    return container;
+  }
+
+  private run(container: Container, event: unknown): Promise<unknown> {
+    const { config } = this;
+    const id = this.nextId++;
+    const timeoutMs = config.timeoutSeconds * 1000;
+    return new Promise<unknown>((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        container.worker.off('message', onMessage);
+        container.onDeath = undefined;
+      };
+      const timer = setTimeout(() => {
+        settle();
+        config.log?.(`${config.name}: timed out after ${config.timeoutSeconds.toFixed(2)} s`);
+        this.discard(container);
+        reject(
+          new InvocationError('timeout', `Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`),
+        );
+      }, timeoutMs);
+      const onMessage = (reply: InvocationReply) => {
+        if (reply.id !== id) return;
+        settle();
+        this.release(container);
+        if ('error' in reply) {
+          const err = new InvocationError('handler', reply.error.message);
+          err.stack = reply.error.stack;
+          reject(err);
+        } else resolve(reply.result);
+      };
+      container.onDeath = (err) => {
+        settle();
+        reject(new InvocationError('crash', `Runtime exited: ${err.message}`));
+      };
+      container.worker.on('message', onMessage);
+      container.worker.postMessage({ id, event, deadline: Date.now() + timeoutMs });
+    });
+  }
+}

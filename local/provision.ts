@@ -7,8 +7,10 @@ import {
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
+import { LOCAL_ACCOUNT } from './deployment.ts';
 
-export const localNames = physicalNames('eye');
+// The names the synthesized stack gives its resources, resolved for the local account.
+export const localNames = physicalNames('eye', `${LOCAL_ACCOUNT.accountId}-${LOCAL_ACCOUNT.region}`);
 
 export interface Provisioned {
   queueUrls: Record<QueueKey, string>;

@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'node:worker_threads';
 import {
   DeleteMessageBatchCommand,
   type Message,
@@ -10,7 +9,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueKey } from '../lib/resources.ts';
 import { type ConsumerDef, consumers } from '../lib/routes.ts';
 import { chunks } from '../shared/core/concurrency.ts';
-import { type Invoke, loadHandler } from './lambda.ts';
+import type { Invoke } from './lambda.ts';
 
 // What the Lambda SQS event source does, on one machine: long-poll, invoke the consumer with a real
 // SQSEvent, delete what succeeded. A thrown handler deletes nothing (the messages come back after the
@@ -153,36 +152,24 @@ export const runEventSource = async (
   await Promise.all(invocations);
 };
 
-/** An event source per consumer in the manifest. */
-export const startPollers = async (sqs: SQSClient, queueUrls: Record<QueueKey, string>) => {
+/**
+ * An event source per consumer in the manifest. As Lambda's event source mapping polls with the
+ * function's execution role, `sqsOf` gives each consumer an SQS client signed with its own credentials.
+ */
+export const startPollers = (
+  invokerOf: (def: ConsumerDef) => Invoke,
+  sqsOf: (def: ConsumerDef) => SQSClient,
+  queueUrls: Record<QueueKey, string>,
+) => {
   let stopping = false;
-  const running: Promise<void>[] = [];
-  for (const def of consumers) {
-    const invoke = await loadHandler(def);
-    running.push(runEventSource(def, invoke, sqs, queueUrls[def.queue], () => stopping));
-  }
+  const running = consumers.map((def) =>
+    runEventSource(def, invokerOf(def), sqsOf(def), queueUrls[def.queue], () => stopping),
+  );
   return {
     // Each event source finishes its receive (at most the 1 s long poll) and the batches in hand.
     stop: async () => {
       stopping = true;
       await Promise.all(running);
-    },
-  };
-};
-
-/** The pollers on a worker thread (local/pollers-worker.ts); the env they read is this process's. */
-export const startPollersThread = async (queueUrls: Record<QueueKey, string>) => {
-  const worker = new Worker(new URL('./pollers-worker.ts', import.meta.url), { workerData: { queueUrls } });
-  await new Promise<void>((resolve, reject) => {
-    worker.once('error', reject);
-    worker.once('message', () => resolve());
-  });
-  return {
-    stop: async () => {
-      const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
-      worker.postMessage('stop');
-      await stopped;
-      await worker.terminate();
     },
   };
 };

@@ -6,29 +6,36 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKET, QUEUES, type QueueKey, TABLES } from '../lib/resources.ts';
-import { routeAuthMap } from '../lib/routes.ts';
-import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../shared/core/resource-env.ts';
+import { BUCKET, type QueueKey, SECRETS, type SecretKey } from '../lib/resources.ts';
+import { authorizer, type FunctionSettings } from '../lib/routes.ts';
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
-import { type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
+import { deployedFunctions, LOCAL_ACCOUNT, STACK_NAMES, synthesizedTemplates } from './deployment.ts';
+import { type EmulatorEndpoints, type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
+import { type Credentials, createFunctions, type LocalFunction } from './functions.ts';
 import { startHttpServer } from './http-server.ts';
 import { localNames, provision } from './provision.ts';
-import { startPollersThread } from './sqs-pollers.ts';
+import { startPollers } from './sqs-pollers.ts';
 
 export interface LocalStackOptions {
   port: number;
   dataDir: string;
   adminToken?: string;
-  /** Called with progress lines while starting. */
+  /** Called with progress lines while starting, and with each cold start and timeout after. */
   log?: (line: string) => void;
 }
 
 export interface LocalStack {
   url: string;
   adminToken: string;
-  env: Record<string, string>;
+  /** The IAM-gated emulator endpoints, for the operator credentials `local`/`local`. */
+  endpoints: EmulatorEndpoints;
+  /** The upstream of the bus feature. */
+  busSourceUrl: string;
   stop(): Promise<void>;
 }
+
+/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
+export const OPERATOR: Credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A value generated once and kept in DATA_DIR, so it survives restarts (admin token, cursor key). */
 const persistedSecret = async (dataDir: string, name: string): Promise<string> => {
@@ -41,6 +48,15 @@ const persistedSecret = async (dataDir: string, name: string): Promise<string> =
     return value;
   }
 };
+
+// Seeded into the local Secrets Manager, where the functions read them as deployed.
+const secretValues = async (
+  dataDir: string,
+  adminToken: string | undefined,
+): Promise<Record<SecretKey, string>> => ({
+  ADMIN_TOKEN: adminToken ?? (await persistedSecret(dataDir, 'admin-token')),
+  CURSOR_KEY: await persistedSecret(dataDir, 'cursor-key'),
+});
 
 // Forwards s3rver's object-created events to the queue a notification prefix names, as S3 does.
 const forwardS3Notifications =
@@ -65,73 +81,87 @@ const forwardS3Notifications =
   };
 
 /**
- * The whole stack on one machine: the emulators (a child process each), resources from
- * lib/resources.ts, the HTTP API (this thread) and the queue pollers (a worker thread) from
- * lib/routes.ts. Handlers read their endpoints from env, exactly as on AWS — which is why one process
- * hosts one stack.
+ * The whole stack on one machine, as deployed: the emulators (a child process each, behind an IAM gate
+ * that holds every call to the caller's role policy), resources from lib/resources.ts, and every
+ * manifest function in environments of its own, configured from the synthesized CDK stack — routes
+ * behind the HTTP API (this process), consumers behind an event source per queue.
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const log = options.log ?? (() => {});
   await mkdir(options.dataDir, { recursive: true });
-  log(`emulators: starting (state in ${options.dataDir})`);
-  const emulators = await startEmulatorsProcesses(options.dataDir);
-  const region = 'us-east-1';
-  // s3rver accepts only its own fixed key pair; dynalite and fauxqs accept any.
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const clients = {
-    dynamo: new DynamoDBClient({ region, credentials, endpoint: emulators.dynamoEndpoint }),
-    s3: new S3Client({ region, credentials, endpoint: emulators.s3Endpoint, forcePathStyle: true }),
-    sqs: new SQSClient({ region, credentials, endpoint: emulators.sqsEndpoint }),
+  log(`emulators: starting (state in ${options.dataDir}); stack: synthesizing (cached)`);
+  const secrets = await secretValues(options.dataDir, options.adminToken);
+  const [emulators, templates] = await Promise.all([
+    startEmulatorsProcesses(options.dataDir),
+    synthesizedTemplates(),
+  ]);
+  const { endpoints } = emulators;
+  const region = LOCAL_ACCOUNT.region;
+  const operator = {
+    dynamo: new DynamoDBClient({ region, credentials: OPERATOR, endpoint: endpoints.dynamodb }),
+    s3: new S3Client({ region, credentials: OPERATOR, endpoint: endpoints.s3, forcePathStyle: true }),
+    sqs: new SQSClient({ region, credentials: OPERATOR, endpoint: endpoints.sqs }),
   };
-  log('resources: creating tables, queues and bucket');
-  const { queueUrls, dlqUrls } = await provision(clients);
-  const adminToken = options.adminToken ?? (await persistedSecret(options.dataDir, 'admin-token'));
+  log('resources: creating tables, queues, bucket and secrets');
+  const { queueUrls, dlqUrls } = await provision(operator);
+  await emulators.putSecrets(
+    Object.fromEntries(SECRETS.map((key) => [localNames.secret(key), secrets[key]])),
+  );
 
-  const env: Record<string, string> = {
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    DYNAMODB_ENDPOINT: emulators.dynamoEndpoint,
-    S3_ENDPOINT: emulators.s3Endpoint,
-    SQS_ENDPOINT: emulators.sqsEndpoint,
-    [BUCKET_ENV_NAME]: localNames.bucket,
-    ADMIN_TOKEN: adminToken,
-    CURSOR_KEY: await persistedSecret(options.dataDir, 'cursor-key'),
-    ROUTE_AUTH: JSON.stringify(routeAuthMap()),
-    AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
-    ...Object.fromEntries(TABLES.map((t) => [tableEnvName(t), localNames.table(t)])),
-    ...Object.fromEntries((Object.keys(QUEUES) as QueueKey[]).map((q) => [queueEnvName(q), queueUrls[q]])),
-    ...Object.fromEntries(
-      (Object.keys(QUEUES) as QueueKey[]).map((q) => [`${queueEnvName(q)}_DLQ`, dlqUrls[q]]),
-    ),
-  };
   // The bus feature's upstream: the shipped reference server, unless BUS_SOURCE_URL names another.
   const referenceServer = process.env.BUS_SOURCE_URL
     ? undefined
     : await startReferenceServer({ ...referenceOptionsFromEnv(), port: Number(process.env.REF_PORT ?? 0) });
-  env.BUS_SOURCE_URL = process.env.BUS_SOURCE_URL ?? referenceServer!.url;
-  // Handlers parse env when first imported, so it must be in place before they load.
-  Object.assign(process.env, env);
+  const busSourceUrl = process.env.BUS_SOURCE_URL ?? referenceServer!.url;
 
-  emulators.onS3Event(forwardS3Notifications(clients.sqs, queueUrls));
-  log('handlers: loading routes and consumers');
-  const server: Server = await startHttpServer(options.port);
-  const pollers = await startPollersThread(queueUrls);
+  const queueUrlsByName = Object.fromEntries(
+    Object.entries(queueUrls)
+      .concat(Object.entries(dlqUrls))
+      .map(([, url]) => [url.split('/').pop()!, url]),
+  );
+  const functions = createFunctions(
+    deployedFunctions(templates[STACK_NAMES.api]!, { BusSourceUrl: busSourceUrl }),
+    {
+      endpoints,
+      queueUrls: queueUrlsByName,
+      overrides: {
+        AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
+        POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+      },
+    },
+    (line) => log(`lambda ${line}`),
+  );
+  await emulators.setPrincipals(
+    [...functions.values()].map((fn) => ({
+      name: fn.deployed.name,
+      arn: `arn:aws:sts::${LOCAL_ACCOUNT.accountId}:assumed-role/${fn.deployed.roleArn.split('/').pop()}/${fn.deployed.name}`,
+      ...fn.credentials,
+      policies: fn.deployed.policies,
+    })),
+  );
+  const functionOf = (settings: FunctionSettings): LocalFunction => functions.get(settings.handler)!;
+
+  emulators.onS3Event(forwardS3Notifications(operator.sqs, queueUrls));
+  const server: Server = await startHttpServer(options.port, (s) => functionOf(s).lambda.invoke, authorizer);
+  const pollers = startPollers(
+    (def) => functionOf(def).lambda.invoke,
+    (def) => new SQSClient({ region, credentials: functionOf(def).credentials, endpoint: endpoints.sqs }),
+    queueUrls,
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,
-    adminToken,
-    env,
+    adminToken: secrets.ADMIN_TOKEN,
+    endpoints,
+    busSourceUrl,
     stop: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await pollers.stop();
+      await Promise.all([...functions.values()].map((fn) => fn.lambda.stop()));
       await referenceServer?.stop();
       await emulators.stop();
     },

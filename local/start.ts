@@ -15,8 +15,9 @@ const stack = await startLocalStack({
 
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 // Machine-readable, for tests that talk to the emulators directly (test/integration/harness.ts).
+console.log(`Local endpoints: ${JSON.stringify(stack.endpoints)}`);
 console.log(
-  `Local endpoints: ${JSON.stringify({ sqs: stack.env.SQS_ENDPOINT, dynamodb: stack.env.DYNAMODB_ENDPOINT, s3: stack.env.S3_ENDPOINT })}`,
+  'IAM:         enforced: each function signs with its own credentials and may do only what its synthesized role policy allows; tools use local/local',
 );
 console.log(`Local stack ready at ${stack.url} (started in ${seconds} s, data in ${dataDir})`);
 console.log(`Admin token: ${stack.adminToken}`);

@@ -117,6 +117,7 @@ export class ServiceFunction extends NodejsFunction {
       );
       const actions = [...(access !== 'write' ? ['s3:GetObject*', 's3:GetBucket*', 's3:List*'] : [])];
       if (access !== 'read') actions.push('s3:Abort*');
+      if (access === 'readwrite') actions.push('s3:DeleteObject*');
       for (const action of actions) {
         acknowledge(`Action::${action}`, `CDK's ${action} grant group, limited to ${keyPrefix}*.`);
       }
@@ -144,6 +145,8 @@ export class ServiceFunction extends NodejsFunction {
       const objects = `${prefix}*`;
       if (mode !== 'write') resources.bucket.grantRead(this, objects);
       if (mode !== 'read') resources.bucket.grantPut(this, objects);
+      // readwrite owns its objects: a failed import or fetch removes what it wrote.
+      if (mode === 'readwrite') resources.bucket.grantDelete(this, objects);
     }
     for (const name of access.secrets ?? []) {
       resources.secrets[name].grantRead(this);

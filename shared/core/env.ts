@@ -9,6 +9,7 @@ const schema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   S3_ENDPOINT: z.url().optional(),
   SQS_ENDPOINT: z.url().optional(),
+  SECRETS_MANAGER_ENDPOINT: z.url().optional(),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
 });

@@ -8,11 +8,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { useSecrets } from '../helpers/secrets.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeAll(() => {
   process.env.TABLE_ADVISORS = 'advisors';
-  process.env.CURSOR_KEY = 'test-cursor-key';
+  useSecrets({ CURSOR_KEY: 'test-cursor-key' });
 });
 beforeEach(() => {
   ddb.reset();

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { useSecrets } from '../helpers/secrets.ts';
 
 beforeAll(() => {
-  process.env.CURSOR_KEY = 'unit-test-cursor-key';
+  useSecrets({ CURSOR_KEY: 'unit-test-cursor-key' });
 });
 
 describe('pagination cursors', () => {

@@ -12,14 +12,14 @@ afterEach(() => {
 });
 
 describe('secret values', () => {
-  test('locally the value itself comes from env, without Secrets Manager', async () => {
+  test('a value in env is never used: secrets come from Secrets Manager, locally as deployed', async () => {
     const { secretValue } = await import('../../../shared/core/secrets.ts');
     process.env.UNIT_PLAIN = 'plain-value';
-    expect(await secretValue('UNIT_PLAIN')).toBe('plain-value');
+    await expect(secretValue('UNIT_PLAIN')).rejects.toThrow('Missing configuration UNIT_PLAIN_SECRET_ID');
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(0);
   });
 
-  test('deployed, the named secret is fetched once per container', async () => {
+  test('the named secret is fetched once per container', async () => {
     const { secretValue } = await import('../../../shared/core/secrets.ts');
     process.env.UNIT_FETCHED_SECRET_ID = 'eye/unit-fetched';
     secrets.on(GetSecretValueCommand, { SecretId: 'eye/unit-fetched' }).resolves({ SecretString: 's3cret' });
@@ -39,8 +39,8 @@ describe('secret values', () => {
     expect(await secretValue('UNIT_FLAKY')).toBe('second-time');
   });
 
-  test('neither the value nor a secret name is a configuration error', async () => {
+  test('a missing secret name is a configuration error', async () => {
     const { secretValue } = await import('../../../shared/core/secrets.ts');
-    await expect(secretValue('UNIT_MISSING')).rejects.toThrow('Missing configuration UNIT_MISSING');
+    await expect(secretValue('UNIT_MISSING')).rejects.toThrow('Missing configuration UNIT_MISSING_SECRET_ID');
   });
 });

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { useSecrets } from '../helpers/secrets.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -237,7 +238,7 @@ describe('skipping minutes a recompute already covered', () => {
 
 describe('listing averages', () => {
   test('queries one partition between the first and last selected minute, with a bound cursor', async () => {
-    process.env.CURSOR_KEY = 'unit-test-cursor-key';
+    useSecrets({ CURSOR_KEY: 'unit-test-cursor-key' });
     const { listAverages } = await import('../../../shared/locations/repository.ts');
     ddb.on(QueryCommand).resolves({
       Items: [{ minute: '2017-01-01T18:05:00Z', lat: 1, long: 2, accuracy: 3, speed: null, count: 4 }],
