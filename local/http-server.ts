@@ -145,10 +145,10 @@ const sendGatewayError = (res: ServerResponse, error: (typeof GATEWAY_ERRORS)[ke
 
 class IntegrationTimeout extends Error {}
 
-const withIntegrationTimeout = <T>(work: Promise<T>): Promise<T> => {
+const withIntegrationTimeout = <T>(work: Promise<T>, timeoutMs: number): Promise<T> => {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new IntegrationTimeout()), INTEGRATION_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new IntegrationTimeout()), timeoutMs);
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 };
@@ -162,7 +162,7 @@ export const startHttpServer = async (
   port: number,
   invokerOf: (settings: FunctionSettings) => Invoke,
   authorizerSettings: FunctionSettings,
-  host = '127.0.0.1',
+  { host = '127.0.0.1', integrationTimeoutMs = INTEGRATION_TIMEOUT_MS } = {},
 ): Promise<Server> => {
   const authorize = invokerOf(authorizerSettings);
   const compiled = routes.map((def) => compile(def, invokerOf(def)));
@@ -179,10 +179,14 @@ export const startHttpServer = async (
       if (route.def.auth !== 'public') {
         const verdict = (await withIntegrationTimeout(
           authorize({ ...event, type: 'REQUEST', identitySource: [] }),
+          integrationTimeoutMs,
         )) as { context?: unknown };
         (event.requestContext as unknown as { authorizer: unknown }).authorizer = { lambda: verdict.context };
       }
-      const result = (await withIntegrationTimeout(route.invoke(event))) as APIGatewayProxyStructuredResultV2;
+      const result = (await withIntegrationTimeout(
+        route.invoke(event),
+        integrationTimeoutMs,
+      )) as APIGatewayProxyStructuredResultV2;
       send(res, result, event.requestContext.requestId);
     } catch (err) {
       if (res.headersSent) return;
