@@ -17,6 +17,8 @@ const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'eye-synth');
 
 /** The local "account": every ARN and URL of the synthesized stacks is resolved against it. */
 export const LOCAL_ACCOUNT = { accountId: '000000000000', region: 'us-east-1', partition: 'aws' } as const;
+/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
+export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const STACK_NAMES = { api: 'EyeApi', stateful: 'EyeStateful' } as const;
 
 export interface PolicyDocument {

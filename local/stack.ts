@@ -9,9 +9,15 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BUCKET, type QueueKey, SECRETS, type SecretKey } from '../lib/resources.ts';
 import { authorizer, type FunctionSettings } from '../lib/routes.ts';
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
-import { deployedFunctions, LOCAL_ACCOUNT, STACK_NAMES, synthesizedTemplates } from './deployment.ts';
+import {
+  deployedFunctions,
+  LOCAL_ACCOUNT,
+  OPERATOR_CREDENTIALS,
+  STACK_NAMES,
+  synthesizedTemplates,
+} from './deployment.ts';
 import { type EmulatorEndpoints, type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
-import { type Credentials, createFunctions, type LocalFunction } from './functions.ts';
+import { createFunctions, type LocalFunction } from './functions.ts';
 import { startHttpServer } from './http-server.ts';
 import { localNames, provision } from './provision.ts';
 import { startPollers } from './sqs-pollers.ts';
@@ -33,9 +39,6 @@ export interface LocalStack {
   busSourceUrl: string;
   stop(): Promise<void>;
 }
-
-/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
-export const OPERATOR: Credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** A value generated once and kept in DATA_DIR, so it survives restarts (admin token, cursor key). */
 const persistedSecret = async (dataDir: string, name: string): Promise<string> => {
@@ -98,9 +101,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const { endpoints } = emulators;
   const region = LOCAL_ACCOUNT.region;
   const operator = {
-    dynamo: new DynamoDBClient({ region, credentials: OPERATOR, endpoint: endpoints.dynamodb }),
-    s3: new S3Client({ region, credentials: OPERATOR, endpoint: endpoints.s3, forcePathStyle: true }),
-    sqs: new SQSClient({ region, credentials: OPERATOR, endpoint: endpoints.sqs }),
+    dynamo: new DynamoDBClient({ region, credentials: OPERATOR_CREDENTIALS, endpoint: endpoints.dynamodb }),
+    s3: new S3Client({
+      region,
+      credentials: OPERATOR_CREDENTIALS,
+      endpoint: endpoints.s3,
+      forcePathStyle: true,
+    }),
+    sqs: new SQSClient({ region, credentials: OPERATOR_CREDENTIALS, endpoint: endpoints.sqs }),
   };
   log('resources: creating tables, queues, bucket and secrets');
   const { queueUrls, dlqUrls } = await provision(operator);

@@ -29,7 +29,9 @@ export interface Endpoints {
   sqs: string;
   dynamodb: string;
   s3: string;
+  secretsmanager: string;
 }
+export { OPERATOR_CREDENTIALS } from '../../local/deployment.ts';
 
 const launch = (dataDir: string, adminToken: string, env: Record<string, string>) =>
   new Promise<{ child: ChildProcess; url: string; endpoints: Endpoints }>((resolvePromise, reject) => {

@@ -2,7 +2,13 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { QueueKey } from '../../lib/resources.ts';
 import { consumers } from '../../lib/routes.ts';
-import { createApp, eventually, startTestStack, type TestStack } from '../integration/harness.ts';
+import {
+  createApp,
+  eventually,
+  OPERATOR_CREDENTIALS,
+  startTestStack,
+  type TestStack,
+} from '../integration/harness.ts';
 import { pageview } from './inputs.ts';
 import { queues } from './queues.ts';
 
@@ -39,7 +45,7 @@ const dlqBodies = async (queue: QueueKey) => {
   const client = new SQSClient({
     region: 'us-east-1',
     endpoint: stack.endpoints.sqs,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    credentials: OPERATOR_CREDENTIALS,
   });
   const out = await client.send(
     new ReceiveMessageCommand({

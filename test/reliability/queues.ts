@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { QueueKey } from '../../lib/resources.ts';
 import { localNames } from '../../local/provision.ts';
-import { eventually, type TestStack } from '../integration/harness.ts';
+import { eventually, OPERATOR_CREDENTIALS, type TestStack } from '../integration/harness.ts';
 
 // The test's own line to the stack's SQS emulator (its endpoint changes on restart, so it is read
 // from the stack on every call): send straight to a consumer's queue, look at depths and the DLQ.
@@ -19,7 +19,7 @@ export const queues = (stack: TestStack) => {
     new SQSClient({
       region: 'us-east-1',
       endpoint: stack.endpoints.sqs,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      credentials: OPERATOR_CREDENTIALS,
     });
   const urlOf = async (name: string) =>
     (await client().send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
