@@ -16,3 +16,15 @@ export interface Authorization {
   /** What an AccessDenied message calls the resource, when AWS names it otherwise; null: not named. */
   shownResource?: string | null;
 }
+
+/** A caller the gate knows: a function's execution-role session, with its identity policies. */
+export interface Principal {
+  /** Who this is, for logs: the function's name. */
+  name: string;
+  /** The ARN AWS would report: arn:aws:sts::000000000000:assumed-role/<RoleName>/<FunctionName>. */
+  arn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  /** Its identity policies, intrinsics resolved (see function-policies.ts). */
+  policies: PolicyDocument[];
+}

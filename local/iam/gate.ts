@@ -36,7 +36,7 @@ import {
 } from './actions-s3.ts';
 import { secretsManagerAuthorizations, unresolvedSecretArn } from './actions-secretsmanager.ts';
 import { sqsAuthorizations } from './actions-sqs.ts';
-import { type Authorization, LOCAL_AWS, type PolicyDocument } from './aws-account.ts';
+import { type Authorization, LOCAL_AWS, type Principal } from './aws-account.ts';
 import {
   type AuthFailure,
   accessDeniedReply,
@@ -60,19 +60,8 @@ import {
   signatureMatches,
 } from './sigv4.ts';
 
-export type { PolicyDocument } from './aws-account.ts';
+export type { PolicyDocument, Principal } from './aws-account.ts';
 export type { Service } from './errors.ts';
-
-export interface Principal {
-  /** Who this is, for logs: the function's name. */
-  name: string;
-  /** The ARN AWS would report: arn:aws:sts::000000000000:assumed-role/<RoleName>/<FunctionName>. */
-  arn: string;
-  accessKeyId: string;
-  secretAccessKey: string;
-  /** Its identity policies, intrinsics resolved (resolveIntrinsics, functionPolicies). */
-  policies: PolicyDocument[];
-}
 
 export interface IamGateOptions {
   service: Service;
