@@ -19,7 +19,7 @@ export interface CfnTemplate {
 export interface FunctionPolicies {
   /** The function's logical id in the template, e.g. BusFetchCityD2AD9EDC. */
   logicalId: string;
-  /** The construct id CDK built it under (from aws:cdk:path), e.g. BusFetchCity. */
+  /** The construct id CDK built it under, e.g. BusFetchCity. */
   constructId: string;
   roleLogicalId: string;
   policies: PolicyDocument[];
@@ -38,9 +38,11 @@ const roleOf = (fn: CfnResource): string | undefined => {
   return role?.['Fn::GetAtt']?.[0];
 };
 
+// aws:cdk:path is only there when path metadata is on (the CLI turns it on, a bare App does not);
+// otherwise the logical id is the construct path with an 8-hex-digit hash appended.
 const constructIdOf = (logicalId: string, fn: CfnResource) => {
   const path = fn.Metadata?.['aws:cdk:path'];
-  if (typeof path !== 'string') return logicalId;
+  if (typeof path !== 'string') return logicalId.replace(/[0-9A-F]{8}$/, '');
   const parts = path.split('/');
   return parts.at(-1) === 'Resource' ? parts.at(-2)! : parts.at(-1)!;
 };
