@@ -12,6 +12,33 @@ export interface EvaluatedPrincipal {
 
 const DECISION_CACHE_LIMIT = 100_000;
 
+const globToRegExp = (glob: string) =>
+  new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+    'i',
+  );
+
+/**
+ * The statements of a policy that may apply to some action of `service`: those with an Action pattern
+ * whose service part matches it, and every NotAction statement (which may match anything). At least
+ * one statement stays, since a policy without any is not a valid policy.
+ */
+export const statementsFor = (policy: PolicyDocument, service: string): Record<string, unknown>[] => {
+  const statements = [policy.Statement].flat();
+  const relevant = statements.filter((statement) => {
+    if (statement.Action === undefined) return true;
+    return [statement.Action].flat().some((pattern) => {
+      const text = String(pattern);
+      const colon = text.indexOf(':');
+      return colon < 0 ? text === '*' : globToRegExp(text.slice(0, colon)).test(service);
+    });
+  });
+  return relevant.length ? relevant : [{ Effect: 'Deny', Action: `${service}:*`, NotResource: '*' }];
+};
+
 /**
  * Identity-policy evaluation with @cloud-copilot/iam-simulate, account 000000000000, us-east-1.
  *
@@ -26,9 +53,29 @@ const DECISION_CACHE_LIMIT = 100_000;
 export const createPolicyEvaluator = () => {
   const decisions = new Map<string, Decision>();
   const validatedShapes = new Set<string>();
+  const policiesByService = new Map<string, PolicyDocument[]>();
+
+  // iam-simulate parses every statement on every call; a role's statements for other services (a
+  // fetcher's DynamoDB, SQS and X-Ray grants, for an S3 request) cannot apply, so they are left out.
+  const policiesFor = (principal: EvaluatedPrincipal, action: string) => {
+    const service = action.slice(0, action.indexOf(':'));
+    const key = `${principal.accessKeyId}\n${service}`;
+    let policies = policiesByService.get(key);
+    if (!policies) {
+      policies = principal.policies.map((policy) => ({
+        ...policy,
+        Statement: statementsFor(policy, service),
+      }));
+      policiesByService.set(key, policies);
+    }
+    return policies;
+  };
 
   const simulation = (principal: EvaluatedPrincipal, authorization: Authorization): Simulation => ({
-    identityPolicies: principal.policies.map((policy, i) => ({ name: `policy${i}`, policy })),
+    identityPolicies: policiesFor(principal, authorization.action).map((policy, i) => ({
+      name: `policy${i}`,
+      policy,
+    })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     request: {
@@ -73,6 +120,7 @@ export const createPolicyEvaluator = () => {
     clear: () => {
       decisions.clear();
       validatedShapes.clear();
+      policiesByService.clear();
     },
   };
 };
