@@ -20,6 +20,7 @@ const TARGETS: Record<string, string> = {
   locations: '≥ 1,000 PUT/s, p99 < 50 ms, averages visible < 2 s after the last ping',
   datasets: 'aggregate of a ≥ 50 MB file faster than DuckDB (ratio < 1)',
   bundles: 'every Lambda ≤ 500 KB minified code, cold import ≤ 150 ms (ratios are against these budgets)',
+  iam: 'the IAM gate’s cost per request, stated (ratios: p50 through the enforcing gate / p50 straight to the emulator)',
 };
 
 const format = (value: number) =>

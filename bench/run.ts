@@ -18,7 +18,7 @@ export interface BenchOutcome {
   notes?: string[];
 }
 
-const FEATURES = ['events', 'bus', 'locations', 'datasets', 'bundles'] as const;
+const FEATURES = ['events', 'bus', 'locations', 'datasets', 'bundles', 'iam'] as const;
 const RESULTS = join(import.meta.dirname, 'results');
 
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
