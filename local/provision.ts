@@ -3,6 +3,7 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ListTablesCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -43,6 +44,13 @@ const createTables = async (dynamo: DynamoDBClient) => {
           ...TABLE_SHAPE.indexes.flatMap((index) => [attr(`${index}pk`), attr(`${index}sk`)]),
         ],
         GlobalSecondaryIndexes: indexes,
+      }),
+    );
+    // As the stateful stack does, so items written with an expiry behave as deployed.
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: TABLE_SHAPE.ttlAttribute, Enabled: true },
       }),
     );
   }

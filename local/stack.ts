@@ -12,6 +12,7 @@ import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../shared/core/reso
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
 import { type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
 import { startHttpServer } from './http-server.ts';
+import { requireJava } from './java.ts';
 import { localNames, provision } from './provision.ts';
 import { startPollersThread } from './sqs-pollers.ts';
 
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** Which DynamoDB answers: "Amazon DynamoDB Local 3.3.1 (Java 17.0.15)". */
+  dynamodb: string;
   adminToken: string;
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -68,15 +71,16 @@ const forwardS3Notifications =
  * The whole stack on one machine: the emulators (a child process each), resources from
  * lib/resources.ts, the HTTP API (this thread) and the queue pollers (a worker thread) from
  * lib/routes.ts. Handlers read their endpoints from env, exactly as on AWS — which is why one process
- * hosts one stack.
+ * hosts one stack. Throws JavaRequiredError, before anything starts, without Java 17+.
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const log = options.log ?? (() => {});
+  const java = await requireJava();
   await mkdir(options.dataDir, { recursive: true });
   log(`emulators: starting (state in ${options.dataDir})`);
   const emulators = await startEmulatorsProcesses(options.dataDir);
   const region = 'us-east-1';
-  // s3rver accepts only its own fixed key pair; dynalite and fauxqs accept any.
+  // s3rver accepts only its own fixed key pair; DynamoDB Local (one shared database) and fauxqs accept any.
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const clients = {
     dynamo: new DynamoDBClient({ region, credentials, endpoint: emulators.dynamoEndpoint }),
@@ -124,6 +128,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
   return {
     url,
+    dynamodb: `${emulators.dynamoDescription} (Java ${java})`,
     adminToken,
     env,
     stop: async () => {
