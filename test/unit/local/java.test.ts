@@ -16,7 +16,8 @@ const OUTPUTS = {
     'Java(TM) SE Runtime Environment (build 1.8.0_392-b08)',
     'Java HotSpot(TM) 64-Bit Server VM (build 25.392-b08, mixed mode)',
   ].join('\n'),
-  temurin21: 'openjdk version "21" 2023-09-19 LTS\nOpenJDK Runtime Environment Temurin-21+35 (build 21+35-LTS)',
+  temurin21:
+    'openjdk version "21" 2023-09-19 LTS\nOpenJDK Runtime Environment Temurin-21+35 (build 21+35-LTS)',
   earlyAccess: 'openjdk version "26-ea" 2026-03-17\nOpenJDK Runtime Environment (build 26-ea+20-2383)',
   toolOptions: 'Picked up JAVA_TOOL_OPTIONS: -Xmx1g\nopenjdk version "11.0.22" 2024-01-16',
 };
@@ -64,7 +65,9 @@ describe('requireJava', () => {
   test('refuses Java 8, saying what was found and how to install a newer one', async () => {
     const refusal = requireJava(fakeJava(OUTPUTS.oracle8));
     await expect(refusal).rejects.toThrow(JavaRequiredError);
-    await expect(refusal).rejects.toThrow(/found Java 1\.8\.0_392[\s\S]*apt-get install openjdk-17-jre-headless/);
+    await expect(refusal).rejects.toThrow(
+      /found Java 1\.8\.0_392[\s\S]*apt-get install openjdk-17-jre-headless/,
+    );
   });
 
   test('refuses a machine without java, naming each way to install it', async () => {
