@@ -5,6 +5,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { LOCAL_AWS, type PolicyDocument } from './iam/aws-account.ts';
+import { type CfnTemplate, functionPolicies } from './iam/function-policies.ts';
+import { resolveIntrinsics } from './iam/intrinsics.ts';
 
 // What the deployed stack gives each function — its environment, timeout, memory and role policy —
 // read from the very CDK app `cdk deploy` uses, synthesized offline without bundling. The local runtime
@@ -15,16 +18,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'eye-synth');
 
-/** The local "account": every ARN and URL of the synthesized stacks is resolved against it. */
-export const LOCAL_ACCOUNT = { accountId: '000000000000', region: 'us-east-1', partition: 'aws' } as const;
 /** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
 export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 export const STACK_NAMES = { api: 'EyeApi', stateful: 'EyeStateful' } as const;
-
-export interface PolicyDocument {
-  Version?: string;
-  Statement: Record<string, unknown>[];
-}
 
 /** One function as deployed, intrinsics resolved. */
 export interface DeployedFunction {
@@ -39,10 +35,13 @@ export interface DeployedFunction {
   policies: PolicyDocument[];
 }
 
-type Template = { Parameters?: Record<string, { Default?: string }>; Resources: Record<string, Resource> };
-interface Resource {
-  Type: string;
-  Properties?: Record<string, any>;
+type Template = CfnTemplate & { Parameters?: Record<string, { Default?: string }> };
+interface FunctionProperties {
+  Runtime?: string;
+  Role?: { 'Fn::GetAtt'?: [string, string] };
+  Environment?: { Variables?: Record<string, unknown> };
+  Timeout?: number;
+  MemorySize?: number;
 }
 
 // Files whose content decides the synthesized templates: the app, everything it imports from the
@@ -87,8 +86,8 @@ const synthesize = async (): Promise<Record<string, Template>> => {
         PATH: process.env.PATH,
         CDK_OUTDIR: out,
         CDK_CONTEXT_JSON: JSON.stringify({ ...cdkJson.context, 'aws:cdk:bundling-stacks': [] }),
-        CDK_DEFAULT_ACCOUNT: LOCAL_ACCOUNT.accountId,
-        CDK_DEFAULT_REGION: LOCAL_ACCOUNT.region,
+        CDK_DEFAULT_ACCOUNT: LOCAL_AWS.accountId,
+        CDK_DEFAULT_REGION: LOCAL_AWS.region,
       },
       maxBuffer: 16 * 1024 * 1024,
     });
@@ -119,93 +118,39 @@ export const synthesizedTemplates = async (): Promise<Record<string, Template>> 
   }
 };
 
-const PSEUDO: Record<string, string> = {
-  'AWS::Partition': LOCAL_ACCOUNT.partition,
-  'AWS::Region': LOCAL_ACCOUNT.region,
-  'AWS::AccountId': LOCAL_ACCOUNT.accountId,
-  'AWS::URLSuffix': 'amazonaws.com',
-};
-
-/**
- * Resolves the intrinsic functions CDK emits in environments and policies against the local account:
- * pseudo parameters, template parameters (`parameters`, else their defaults), Fn::Join/Select/Split and
- * a role's Arn. Anything else is an error, so a construct that starts emitting a new intrinsic is
- * noticed here rather than silently mis-resolved.
- */
-export const resolveIntrinsics = (value: unknown, template: Template, parameters: Record<string, string>) => {
-  const visit = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(visit);
-    if (v === null || typeof v !== 'object') return v;
-    const entries = Object.entries(v);
-    const [key, arg] = entries[0] ?? [];
-    if (entries.length !== 1 || !(key === 'Ref' || key!.startsWith('Fn::'))) {
-      return Object.fromEntries(entries.map(([k, x]) => [k, visit(x)]));
-    }
-    if (key === 'Ref') {
-      const name = arg as string;
-      const resolved = PSEUDO[name] ?? parameters[name] ?? template.Parameters?.[name]?.Default;
-      if (resolved === undefined) throw new Error(`cannot resolve Ref ${name}`);
-      return resolved;
-    }
-    if (key === 'Fn::Join') {
-      const [separator, parts] = arg as [string, unknown[]];
-      return (visit(parts) as string[]).join(separator);
-    }
-    if (key === 'Fn::Select') {
-      const [index, list] = arg as [number, unknown];
-      return (visit(list) as unknown[])[index];
-    }
-    if (key === 'Fn::Split') {
-      const [separator, text] = arg as [string, unknown];
-      return (visit(text) as string).split(separator);
-    }
-    if (key === 'Fn::GetAtt') {
-      const [logicalId, attribute] = arg as [string, string];
-      if (template.Resources[logicalId]?.Type === 'AWS::IAM::Role' && attribute === 'Arn') {
-        return `arn:${LOCAL_ACCOUNT.partition}:iam::${LOCAL_ACCOUNT.accountId}:role/${logicalId}`;
-      }
-    }
-    throw new Error(`cannot resolve ${key} ${JSON.stringify(arg)}`);
-  };
-  return visit(value);
-};
-
 /**
  * Every function of the API stack, keyed by its construct id (`functionId` of lib/routes.ts), as
- * deployed: resolved environment, timeout, memory and the inline policies of its role.
+ * deployed: environment, timeout and memory, and the policies of its role, intrinsics resolved for the
+ * local account (template parameters from `parameters`, else their defaults).
  */
 export const deployedFunctions = (
   template: Template,
   parameters: Record<string, string> = {},
 ): Map<string, DeployedFunction> => {
-  const resolve = <T>(value: unknown) => resolveIntrinsics(value, template, parameters) as T;
-  const resources = Object.entries(template.Resources);
+  const defaults = Object.fromEntries(
+    Object.entries(template.Parameters ?? {}).flatMap(([name, p]) =>
+      p.Default === undefined ? [] : [[name, p.Default]],
+    ),
+  );
+  const roleArns = Object.fromEntries(
+    Object.entries(template.Resources)
+      .filter(([, r]) => r.Type === 'AWS::IAM::Role')
+      .map(([id]) => [`${id}.Arn`, `arn:${LOCAL_AWS.partition}:iam::${LOCAL_AWS.accountId}:role/${id}`]),
+  );
+  const context = { ...LOCAL_AWS, refs: { ...defaults, ...parameters, ...roleArns } };
   const functions = new Map<string, DeployedFunction>();
-  for (const [logicalId, resource] of resources) {
-    if (
-      resource.Type !== 'AWS::Lambda::Function' ||
-      resource.Properties?.Runtime?.startsWith('nodejs') !== true
-    )
-      continue;
-    const props = resource.Properties;
-    const roleId = props.Role?.['Fn::GetAtt']?.[0] as string;
-    // CDK ids end in an 8-character hash of the construct path.
-    const id = logicalId.replace(/[0-9A-F]{8}$/, '');
-    const policies = resources
-      .filter(
-        ([, r]) =>
-          r.Type === 'AWS::IAM::Policy' &&
-          (r.Properties?.Roles as { Ref?: string }[] | undefined)?.some((ref) => ref.Ref === roleId),
-      )
-      .map(([, r]) => resolve<PolicyDocument>(r.Properties!.PolicyDocument));
-    functions.set(id, {
-      logicalId,
-      name: `${STACK_NAMES.api}-${id}`,
-      roleArn: resolve<string>(props.Role),
-      environment: resolve<Record<string, string>>(props.Environment?.Variables ?? {}),
+  for (const fn of functionPolicies(template, context)) {
+    const props = template.Resources[fn.logicalId]!.Properties as FunctionProperties;
+    // Custom resources CDK adds (bucket notifications) are not ours to run.
+    if (!props.Runtime?.startsWith('nodejs')) continue;
+    functions.set(fn.constructId, {
+      logicalId: fn.logicalId,
+      name: `${STACK_NAMES.api}-${fn.constructId}`,
+      roleArn: roleArns[`${fn.roleLogicalId}.Arn`]!,
+      environment: resolveIntrinsics<Record<string, string>>(props.Environment?.Variables ?? {}, context),
       timeoutSeconds: props.Timeout ?? 3,
       memoryMb: props.MemorySize ?? 128,
-      policies,
+      policies: fn.policies,
     });
   }
   return functions;

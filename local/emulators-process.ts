@@ -1,38 +1,33 @@
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { EmulatorKind, EmulatorMessage, EmulatorRequest, S3ObjectEvent } from './emulators.ts';
 import { EMULATORS } from './emulators.ts';
 import { startIamGate } from './iam/gate.ts';
-import { startSecretsManager } from './iam/secrets-manager.ts';
 
 // One emulator in a process of its own, behind its IAM gate, talking to its parent over IPC only.
 
 interface Emulator {
   endpoint: string;
+  /** What answers there, when it is worth saying (dynamodb: "Amazon DynamoDB Local 3.3.1"). */
+  description?: string;
+  /** Settles with a reason if the emulator dies without being asked to (dynamodb: its JVM). */
+  died?: Promise<string>;
+  /** s3 only: called for every object stored, with the S3 notification record shape. */
   onS3Event?(listener: (event: S3ObjectEvent) => void): void;
+  /** secretsmanager only: creates or replaces secrets. */
   putSecrets?(secrets: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
-const listen = (server: Server) =>
-  new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
-
-const close = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
-
-/** One emulator, in this process, with its state under dataDir/<kind>. */
+/**
+ * One emulator, in this process, with its state under dataDir/<kind>. Each loads only its own modules:
+ * the JVM, the slowest to start, is spawned sooner without s3rver's and fauxqs's.
+ */
 const startEmulator = async (kind: EmulatorKind, dataDir: string): Promise<Emulator> => {
   const dir = join(dataDir, kind);
   await mkdir(dir, { recursive: true });
-  if (kind === 'dynamodb') {
-    const { default: dynalite } = await import('dynalite');
-    const server: Server = dynalite({ path: dir, createTableMs: 0, updateTableMs: 0, deleteTableMs: 0 });
-    return { endpoint: `http://127.0.0.1:${await listen(server)}`, stop: () => close(server) };
-  }
+  // DynamoDB on SQLite (a JVM, child of this process).
+  if (kind === 'dynamodb') return (await import('./dynamodb-local.ts')).startDynamoDbLocal(dir);
   if (kind === 's3') {
     // S3 on disk; it emits an event per stored object, which S3 notifications are made of.
     const { default: S3rver } = await import('s3rver');
@@ -45,12 +40,9 @@ const startEmulator = async (kind: EmulatorKind, dataDir: string): Promise<Emula
     };
   }
   if (kind === 'secretsmanager') {
-    const secrets = await startSecretsManager({ secrets: {} });
-    return {
-      endpoint: secrets.endpoint,
-      putSecrets: (values) => secrets.putSecrets(values),
-      stop: () => secrets.stop(),
-    };
+    // Seeded by the parent (putSecrets) once it knows the values; nothing of it is kept on disk here.
+    const { startSecretsManager } = await import('./iam/secrets-manager.ts');
+    return startSecretsManager({ secrets: {} });
   }
   // SQS on SQLite, written through, with DLQ redrive.
   const { startFauxqs } = await import('fauxqs');
@@ -64,21 +56,24 @@ if (!EMULATORS.includes(kind) || !dataDir || !process.send) {
 }
 const send = (message: EmulatorMessage) => process.send!(message);
 
-const emulator = await startEmulator(kind, dataDir);
-const gate = await startIamGate({ service: kind, upstream: emulator.endpoint, principals: [] });
-emulator.onS3Event?.((event) => send({ type: 's3event', event }));
-send({ type: 'ready', endpoint: gate.endpoint });
-
+// Listening before the emulator is up: a parent that dies while it starts must stop it too.
+const starting = (async () => {
+  const emulator = await startEmulator(kind, dataDir);
+  const gate = await startIamGate({ service: kind, upstream: emulator.endpoint, principals: [] });
+  return { emulator, gate };
+})();
 let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  const { emulator, gate } = await starting;
   await gate.stop();
   await emulator.stop();
   process.exit(0);
 };
-process.on('message', (message: EmulatorRequest) => {
+process.on('message', async (message: EmulatorRequest) => {
   if (message.type === 'stop') return void stop();
+  const { emulator, gate } = await starting;
   if (message.type === 'principals') gate.setPrincipals(message.principals);
   if (message.type === 'secrets') emulator.putSecrets?.(message.secrets);
   send({ type: 'done', id: message.id });
@@ -88,3 +83,11 @@ process.on('disconnect', () => void stop());
 process.on('SIGTERM', () => void stop());
 // Ctrl-C reaches the whole process group; the parent decides when its emulators stop.
 process.on('SIGINT', () => {});
+
+const { emulator, gate } = await starting;
+emulator.onS3Event?.((event) => send({ type: 's3event', event }));
+void emulator.died?.then((reason) => {
+  console.error(`local ${kind} emulator: ${reason}`);
+  process.exit(1);
+});
+if (process.connected) send({ type: 'ready', endpoint: gate.endpoint, description: emulator.description });

@@ -16,13 +16,16 @@ export type EmulatorRequest =
   | { type: 'secrets'; id: number; secrets: Record<string, string> }
   | { type: 'stop' };
 export type EmulatorMessage =
-  | { type: 'ready'; endpoint: string }
+  /** `description` says what answers, when it is worth saying (dynamodb: "Amazon DynamoDB Local 3.3.1"). */
+  | { type: 'ready'; endpoint: string; description?: string }
   | { type: 'done'; id: number }
   | { type: 's3event'; event: S3ObjectEvent };
 
 export interface Emulators {
   /** The IAM gates in front of the emulators: the endpoints every client uses. */
   endpoints: EmulatorEndpoints;
+  /** Which DynamoDB answers: "Amazon DynamoDB Local 3.3.1". */
+  dynamodb: string;
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
   /** Who may call (each function with its role policy); the operator may always. */
   setPrincipals(principals: Principal[]): Promise<void>;
@@ -33,6 +36,7 @@ export interface Emulators {
 
 interface EmulatorProcess {
   endpoint: string;
+  description?: string;
   request(message: Exclude<EmulatorRequest, { type: 'stop' }>): Promise<void>;
   onS3Event(listener: (event: S3ObjectEvent) => void): void;
   stop(): Promise<void>;
@@ -63,6 +67,7 @@ const startEmulatorProcess = (kind: EmulatorKind, dataDir: string): Promise<Emul
       if (message.type !== 'ready') return;
       resolve({
         endpoint: message.endpoint,
+        description: message.description,
         onS3Event: (listener) => listeners.push(listener),
         request: (request) =>
           new Promise<void>((done) => {
@@ -96,6 +101,7 @@ export const startEmulatorsProcesses = async (dataDir: string): Promise<Emulator
     endpoints: Object.fromEntries(
       EMULATORS.map((kind) => [kind, byKind[kind].endpoint]),
     ) as EmulatorEndpoints,
+    dynamodb: byKind.dynamodb.description ?? 'DynamoDB Local',
     onS3Event: (listener) => byKind.s3.onS3Event(listener),
     setPrincipals: async (principals) => {
       await Promise.all(started.map((p) => p.request({ type: 'principals', id: 0, principals })));

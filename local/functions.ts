@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { authorizer, consumers, type FunctionSettings, functionId, routes } from '../lib/routes.ts';
-import { type DeployedFunction, LOCAL_ACCOUNT } from './deployment.ts';
+import type { DeployedFunction } from './deployment.ts';
+import { LOCAL_AWS, type Principal } from './iam/aws-account.ts';
+import { functionPrincipal } from './iam/function-policies.ts';
 import { LambdaFunction } from './lambda.ts';
 
 // Every manifest function as a local Lambda: its deployed environment (from the synthesized stack), with
@@ -18,11 +19,6 @@ export interface LocalEndpoints {
   secretsmanager: string;
 }
 
-export interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-}
-
 export interface LocalSettings {
   endpoints: LocalEndpoints;
   /** The emulator's URL of each queue, by queue name. */
@@ -34,12 +30,6 @@ export interface LocalSettings {
 /** Every function the manifest defines: routes, consumers and the authorizer. */
 export const manifestFunctions = (): FunctionSettings[] => [authorizer, ...routes, ...consumers];
 
-/** Access keys of one function's role, as the Lambda service hands them to a sandbox. */
-export const newCredentials = (): Credentials => ({
-  accessKeyId: `ASIA${randomBytes(8).toString('hex').toUpperCase()}`,
-  secretAccessKey: randomBytes(30).toString('base64'),
-});
-
 // A deployed queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>) names its queue last.
 const DEPLOYED_QUEUE_URL = /^https:\/\/sqs\.[^/]+\/\d{12}\/([^/]+)$/;
 
@@ -47,7 +37,7 @@ const DEPLOYED_QUEUE_URL = /^https:\/\/sqs\.[^/]+\/\d{12}\/([^/]+)$/;
 export const localEnvironment = (
   settings: FunctionSettings,
   deployed: DeployedFunction,
-  credentials: Credentials,
+  credentials: Pick<Principal, 'accessKeyId' | 'secretAccessKey'>,
   local: LocalSettings,
 ): Record<string, string> => {
   // Files the bundle ships (bundleFiles) sit under /var/task deployed, in the project locally.
@@ -64,8 +54,8 @@ export const localEnvironment = (
   }
   return {
     ...env,
-    AWS_REGION: LOCAL_ACCOUNT.region,
-    AWS_DEFAULT_REGION: LOCAL_ACCOUNT.region,
+    AWS_REGION: LOCAL_AWS.region,
+    AWS_DEFAULT_REGION: LOCAL_AWS.region,
     AWS_LAMBDA_FUNCTION_NAME: deployed.name,
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(deployed.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
@@ -90,7 +80,8 @@ export const localEnvironment = (
 export interface LocalFunction {
   settings: FunctionSettings;
   deployed: DeployedFunction;
-  credentials: Credentials;
+  /** Its role session as the IAM gates know it: its credentials and its role's policies. */
+  principal: Principal;
   lambda: LambdaFunction;
 }
 
@@ -98,7 +89,7 @@ export interface LocalFunction {
 const MAX_CONTAINERS_PER_ROUTE = 8;
 const DEFAULT_CONSUMER_CONCURRENCY = 2;
 
-/** A LambdaFunction per manifest function, keyed by handler file, each with credentials of its own. */
+/** A LambdaFunction per manifest function, keyed by handler file, each with a role session of its own. */
 export const createFunctions = (
   deployed: Map<string, DeployedFunction>,
   local: LocalSettings,
@@ -108,16 +99,20 @@ export const createFunctions = (
   for (const settings of manifestFunctions()) {
     const fn = deployed.get(functionId(settings.handler));
     if (!fn) throw new Error(`the synthesized stack has no function for ${settings.handler}`);
-    const credentials = newCredentials();
+    const principal = functionPrincipal({
+      functionName: fn.name,
+      roleName: fn.roleArn.split('/').pop()!,
+      policies: fn.policies,
+    });
     const consumer = consumers.find((c) => c.handler === settings.handler);
     functions.set(settings.handler, {
       settings,
       deployed: fn,
-      credentials,
+      principal,
       lambda: new LambdaFunction({
         name: fn.name,
         file: join(ROOT, settings.handler),
-        env: localEnvironment(settings, fn, credentials, local),
+        env: localEnvironment(settings, fn, principal, local),
         timeoutSeconds: fn.timeoutSeconds,
         memoryMb: fn.memoryMb,
         maxContainers: consumer

@@ -3,14 +3,15 @@ import {
   type DynamoDBClient,
   type GlobalSecondaryIndex,
   ListTablesCommand,
+  UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
-import { LOCAL_ACCOUNT } from './deployment.ts';
+import { LOCAL_AWS } from './iam/aws-account.ts';
 
 // The names the synthesized stack gives its resources, resolved for the local account.
-export const localNames = physicalNames('eye', `${LOCAL_ACCOUNT.accountId}-${LOCAL_ACCOUNT.region}`);
+export const localNames = physicalNames('eye', `${LOCAL_AWS.accountId}-${LOCAL_AWS.region}`);
 
 export interface Provisioned {
   queueUrls: Record<QueueKey, string>;
@@ -45,6 +46,13 @@ const createTables = async (dynamo: DynamoDBClient) => {
           ...TABLE_SHAPE.indexes.flatMap((index) => [attr(`${index}pk`), attr(`${index}sk`)]),
         ],
         GlobalSecondaryIndexes: indexes,
+      }),
+    );
+    // As the stateful stack does, so items written with an expiry behave as deployed.
+    await dynamo.send(
+      new UpdateTimeToLiveCommand({
+        TableName: name,
+        TimeToLiveSpecification: { AttributeName: TABLE_SHAPE.ttlAttribute, Enabled: true },
       }),
     );
   }

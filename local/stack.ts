@@ -9,16 +9,12 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { BUCKET, type QueueKey, SECRETS, type SecretKey } from '../lib/resources.ts';
 import { authorizer, type FunctionSettings } from '../lib/routes.ts';
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
-import {
-  deployedFunctions,
-  LOCAL_ACCOUNT,
-  OPERATOR_CREDENTIALS,
-  STACK_NAMES,
-  synthesizedTemplates,
-} from './deployment.ts';
+import { deployedFunctions, OPERATOR_CREDENTIALS, STACK_NAMES, synthesizedTemplates } from './deployment.ts';
 import { type EmulatorEndpoints, type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
 import { createFunctions, type LocalFunction } from './functions.ts';
 import { startHttpServer } from './http-server.ts';
+import { LOCAL_AWS } from './iam/aws-account.ts';
+import { requireJava } from './java.ts';
 import { localNames, provision } from './provision.ts';
 import { startPollers } from './sqs-pollers.ts';
 
@@ -32,6 +28,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   url: string;
+  /** Which DynamoDB answers: "Amazon DynamoDB Local 3.3.1 (Java 17.0.15)". */
+  dynamodb: string;
   adminToken: string;
   /** The IAM-gated emulator endpoints, for the operator credentials `local`/`local`. */
   endpoints: EmulatorEndpoints;
@@ -91,6 +89,7 @@ const forwardS3Notifications =
  */
 export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
   const log = options.log ?? (() => {});
+  const java = await requireJava();
   await mkdir(options.dataDir, { recursive: true });
   log(`emulators: starting (state in ${options.dataDir}); stack: synthesizing (cached)`);
   const secrets = await secretValues(options.dataDir, options.adminToken);
@@ -99,7 +98,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     synthesizedTemplates(),
   ]);
   const { endpoints } = emulators;
-  const region = LOCAL_ACCOUNT.region;
+  const region = LOCAL_AWS.region;
   const operator = {
     dynamo: new DynamoDBClient({ region, credentials: OPERATOR_CREDENTIALS, endpoint: endpoints.dynamodb }),
     s3: new S3Client({
@@ -139,27 +138,21 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     },
     (line) => log(`lambda ${line}`),
   );
-  await emulators.setPrincipals(
-    [...functions.values()].map((fn) => ({
-      name: fn.deployed.name,
-      arn: `arn:aws:sts::${LOCAL_ACCOUNT.accountId}:assumed-role/${fn.deployed.roleArn.split('/').pop()}/${fn.deployed.name}`,
-      ...fn.credentials,
-      policies: fn.deployed.policies,
-    })),
-  );
+  await emulators.setPrincipals([...functions.values()].map((fn) => fn.principal));
   const functionOf = (settings: FunctionSettings): LocalFunction => functions.get(settings.handler)!;
 
   emulators.onS3Event(forwardS3Notifications(operator.sqs, queueUrls));
   const server: Server = await startHttpServer(options.port, (s) => functionOf(s).lambda.invoke, authorizer);
   const pollers = startPollers(
     (def) => functionOf(def).lambda.invoke,
-    (def) => new SQSClient({ region, credentials: functionOf(def).credentials, endpoint: endpoints.sqs }),
+    (def) => new SQSClient({ region, credentials: functionOf(def).principal, endpoint: endpoints.sqs }),
     queueUrls,
   );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     url,
+    dynamodb: `${emulators.dynamodb} (Java ${java})`,
     adminToken: secrets.ADMIN_TOKEN,
     endpoints,
     busSourceUrl,

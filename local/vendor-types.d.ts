@@ -1,14 +1,4 @@
-// Minimal typings for the two emulators that ship none.
-declare module 'dynalite' {
-  import type { Server } from 'node:http';
-  export default function dynalite(options?: {
-    path?: string;
-    createTableMs?: number;
-    updateTableMs?: number;
-    deleteTableMs?: number;
-  }): Server;
-}
-
+// Minimal typings for the emulator that ships none.
 declare module 's3rver' {
   import type { EventEmitter } from 'node:events';
   import type { AddressInfo } from 'node:net';

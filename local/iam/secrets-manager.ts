@@ -17,6 +17,8 @@ import { secretArnPrefix } from './actions-secretsmanager.ts';
 export interface LocalSecretsManager {
   endpoint: string;
   arnOf(name: string): string;
+  /** Creates or replaces secrets (name → value), e.g. once the stack knows its admin token. */
+  putSecrets(values: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -113,12 +115,16 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
 export const startSecretsManager = async (o: {
   secrets: Record<string, string>;
 }): Promise<LocalSecretsManager> => {
-  const secrets = Object.entries(o.secrets).map(([name, value]) => ({
-    name,
-    arn: secretArn(name),
-    value,
-    versionId: versionIdOf(value),
-  }));
+  const secrets: StoredSecret[] = [];
+  const putSecrets = (values: Record<string, string>) => {
+    for (const [name, value] of Object.entries(values)) {
+      const stored = { name, arn: secretArn(name), value, versionId: versionIdOf(value) };
+      const at = secrets.findIndex((s) => s.name === name);
+      if (at >= 0) secrets[at] = stored;
+      else secrets.push(stored);
+    }
+  };
+  putSecrets(o.secrets);
   const handlers = operations(secrets, new Date());
   const server = createServer(async (req, res) => {
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '');
@@ -145,6 +151,7 @@ export const startSecretsManager = async (o: {
   });
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    putSecrets,
     arnOf: (name) => {
       if (!secrets.some((s) => s.name === name)) throw new Error(`No local secret named ${name}`);
       return secretArn(name);

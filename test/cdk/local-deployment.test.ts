@@ -7,7 +7,8 @@ import {
   STACK_NAMES,
   synthesizedTemplates,
 } from '../../local/deployment.ts';
-import { localEnvironment, manifestFunctions, newCredentials } from '../../local/functions.ts';
+import { localEnvironment, manifestFunctions } from '../../local/functions.ts';
+import { functionPrincipal } from '../../local/iam/function-policies.ts';
 
 // The local runtime configures each function from the synthesized stack (bin/app.ts, no bundling):
 // what it reads there must be what `cdk deploy` would give that function.
@@ -18,6 +19,7 @@ beforeAll(async () => {
 }, 120_000);
 
 const deployed = (handler: string) => functions.get(functionId(handler))!;
+const newCredentials = () => functionPrincipal({ functionName: 'f', roleName: 'r', policies: [] });
 const local = {
   endpoints: { dynamodb: 'http://d', s3: 'http://s', sqs: 'http://q', secretsmanager: 'http://m' },
   queueUrls: Object.fromEntries(Object.keys(QUEUES).map((q) => [`eye-${q}`, `http://q/local/eye-${q}`])),
@@ -50,7 +52,7 @@ describe('the deployed functions, as the local runtime reads them', () => {
 
   test('role policies are resolved to the local account’s ARNs', () => {
     const resources = deployed('functions/bus/country-stats.ts').policies.flatMap((p) =>
-      p.Statement.flatMap((s) => [s.Resource].flat()),
+      [p.Statement].flat().flatMap((s) => [s.Resource].flat()),
     );
     expect(resources).toContain('arn:aws:dynamodb:us-east-1:000000000000:table/eye-bus');
     expect(resources).toContain('arn:aws:s3:::eye-data-000000000000-us-east-1/bus/*');

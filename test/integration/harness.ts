@@ -11,6 +11,8 @@ const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 
 export interface TestStack {
   url: string;
+  /** The stack's main process (it changes on restart). */
+  pid: number;
   adminToken: string;
   dataDir: string;
   /** The emulators' endpoints (they change on restart). */
@@ -33,19 +35,24 @@ export interface Endpoints {
 }
 export { OPERATOR_CREDENTIALS } from '../../local/deployment.ts';
 
-const launch = (dataDir: string, adminToken: string, env: Record<string, string>) =>
-  new Promise<{ child: ChildProcess; url: string; endpoints: Endpoints }>((resolvePromise, reject) => {
-    const child = spawn(NODE, ['--openssl-legacy-provider', join(ROOT, 'local', 'start.ts')], {
+export interface LaunchedStack {
+  child: ChildProcess;
+  url: string;
+  endpoints: Endpoints;
+}
+
+/**
+ * `local/start.ts` in a child process, resolved once it is ready. The IPC channel is how the stack
+ * learns that its spawner died (a crashed test): it stops when the channel closes. `detached` gives it
+ * a process group of its own, for a test that sends Ctrl-C to the group.
+ */
+export const launchStack = (env: Record<string, string>, options: { detached?: boolean } = {}) =>
+  new Promise<LaunchedStack>((resolvePromise, reject) => {
+    const child = spawn(NODE, [join(ROOT, 'local', 'start.ts')], {
       cwd: ROOT,
-      env: {
-        ...process.env,
-        PORT: '0',
-        DATA_DIR: dataDir,
-        ADMIN_TOKEN: adminToken,
-        LOG_LEVEL: 'ERROR',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'ERROR', ...env },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: options.detached ?? false,
     });
     let out = '';
     let err = '';
@@ -72,6 +79,9 @@ const launch = (dataDir: string, adminToken: string, env: Record<string, string>
     });
   });
 
+const launch = (dataDir: string, adminToken: string, env: Record<string, string>) =>
+  launchStack({ DATA_DIR: dataDir, ADMIN_TOKEN: adminToken, ...env });
+
 const exited = (child: ChildProcess) =>
   new Promise<void>((resolvePromise) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolvePromise();
@@ -86,6 +96,9 @@ export const startTestStack = async (env: Record<string, string> = {}): Promise<
   const stack: TestStack = {
     get url() {
       return current.url;
+    },
+    get pid() {
+      return current.child.pid!;
     },
     get endpoints() {
       return current.endpoints;
