@@ -250,22 +250,24 @@ export const startIamGate = async (o: IamGateOptions): Promise<IamGate> => {
     const operation = target.startsWith(TARGET_PREFIX[jsonService])
       ? target.slice(TARGET_PREFIX[jsonService].length)
       : '';
-    let input: Record<string, unknown>;
+    let input: unknown;
     try {
       input = body.length ? JSON.parse(body.toString('utf8')) : {};
     } catch {
-      // A body that is not JSON can do nothing: the emulator answers its SerializationException.
-      return forward(incoming, body);
+      input = undefined;
     }
+    // A body that is not a JSON object can do nothing: the emulator answers its SerializationException.
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return forward(incoming, body);
+    const fields = input as Record<string, unknown>;
     const authorizations =
       jsonService === 'dynamodb'
-        ? dynamodbAuthorizations(operation, input)
+        ? dynamodbAuthorizations(operation, fields)
         : jsonService === 'sqs'
-          ? sqsAuthorizations(operation, input)
+          ? sqsAuthorizations(operation, fields)
           : secretsManagerAuthorizations(
               operation,
-              input,
-              typeof input.SecretId === 'string' ? await resolveSecretArn(input.SecretId) : undefined,
+              fields,
+              typeof fields.SecretId === 'string' ? await resolveSecretArn(fields.SecretId) : undefined,
             );
     await authorizeAndForward(incoming, principal, authorizations, `${service} ${operation || target}`, body);
   };
