@@ -22,6 +22,14 @@
  * 4. forwards the request, streamed both ways, to the emulator.
  *
  * `enforce: false` skips steps 1-3 (plain proxy): it exists only to measure what enforcement costs.
+ *
+ * Wiring (the local runtime): one gate per emulator, plus startSecretsManager behind a
+ * 'secretsmanager' gate. Principals: loadApiTemplate (api-template.ts) → functionPolicies →
+ * functionPrincipal, one per function (its constructId is api-stack.ts's id for the handler, e.g.
+ * BusFetchCity). A function gets the gates' endpoints (DYNAMODB_ENDPOINT, S3_ENDPOINT, SQS_ENDPOINT,
+ * and AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK reads itself) and its principal's key pair as
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Local resources must carry the deployed names the
+ * policies name (the bucket is <prefix>-data-000000000000-us-east-1 in the synthesized stack).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -250,22 +258,24 @@ export const startIamGate = async (o: IamGateOptions): Promise<IamGate> => {
     const operation = target.startsWith(TARGET_PREFIX[jsonService])
       ? target.slice(TARGET_PREFIX[jsonService].length)
       : '';
-    let input: Record<string, unknown>;
+    let input: unknown;
     try {
       input = body.length ? JSON.parse(body.toString('utf8')) : {};
     } catch {
-      // A body that is not JSON can do nothing: the emulator answers its SerializationException.
-      return forward(incoming, body);
+      input = undefined;
     }
+    // A body that is not a JSON object can do nothing: the emulator answers its SerializationException.
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) return forward(incoming, body);
+    const fields = input as Record<string, unknown>;
     const authorizations =
       jsonService === 'dynamodb'
-        ? dynamodbAuthorizations(operation, input)
+        ? dynamodbAuthorizations(operation, fields)
         : jsonService === 'sqs'
-          ? sqsAuthorizations(operation, input)
+          ? sqsAuthorizations(operation, fields)
           : secretsManagerAuthorizations(
               operation,
-              input,
-              typeof input.SecretId === 'string' ? await resolveSecretArn(input.SecretId) : undefined,
+              fields,
+              typeof fields.SecretId === 'string' ? await resolveSecretArn(fields.SecretId) : undefined,
             );
     await authorizeAndForward(incoming, principal, authorizations, `${service} ${operation || target}`, body);
   };

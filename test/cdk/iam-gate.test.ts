@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -12,8 +12,8 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import S3rver from 's3rver';
+import { loadApiTemplate } from '../../local/iam/api-template.ts';
 import {
-  type CfnTemplate,
   type FunctionPolicies,
   functionPolicies,
   functionPrincipal,
@@ -21,7 +21,6 @@ import {
 import { type IamGate, type Principal, startIamGate } from '../../local/iam/gate.ts';
 import { type LocalSecretsManager, startSecretsManager } from '../../local/iam/secrets-manager.ts';
 import { outcome, recordingUpstream } from '../unit/local/iam/fixtures.ts';
-import { synthStacks } from './synth.ts';
 
 // The policies CDK synthesizes for real functions, resolved and enforced by the local IAM gate: what a
 // function's manifest entry does not grant fails locally as it would on AWS.
@@ -36,11 +35,24 @@ const principalOf = (constructId: string): Principal => {
   return functionPrincipal({ functionName: constructId, roleName: fn.roleLogicalId, policies: fn.policies });
 };
 
-beforeAll(() => {
-  functions = functionPolicies(synthStacks().apiTemplate.toJSON() as CfnTemplate);
-});
+let cacheDir: string;
+beforeAll(async () => {
+  cacheDir = await mkdtemp(join(tmpdir(), 'iam-template-'));
+  functions = functionPolicies(await loadApiTemplate({ cacheDir, namePrefix: 'test' }));
+}, 60_000);
+afterAll(() => rm(cacheDir, { recursive: true, force: true }));
 
 describe('synthesized role policies', () => {
+  test('are synthesized once, then read from the cache while the CDK code is unchanged', async () => {
+    expect(await readdir(cacheDir)).toEqual([
+      expect.stringMatching(/^api-template-test-[0-9a-f]{16}\.json$/),
+    ]);
+    const start = Date.now();
+    const cached = functionPolicies(await loadApiTemplate({ cacheDir, namePrefix: 'test' }));
+    expect(Date.now() - start).toBeLessThan(1000);
+    expect(cached).toEqual(functions);
+  });
+
   test('every function has its role policies, with intrinsics resolved to the local account', () => {
     expect(functions.length).toBeGreaterThan(20);
     const fetcher = functions.find((f) => f.constructId === 'BusFetchCity')!;
