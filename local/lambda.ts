@@ -71,8 +71,9 @@ export class LambdaFunction {
   /** Ends every environment, idle or busy, as tearing down the function would. */
   async stop() {
     this.stopped = true;
-    await Promise.all([...this.all].map((c) => c.worker.terminate()));
+    const containers = [...this.all];
     this.all.clear();
+    await Promise.all(containers.map((c) => c.worker.terminate()));
   }
 
   private async acquire(): Promise<Container> {
