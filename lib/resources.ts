@@ -16,18 +16,17 @@ export const TABLE_SHAPE = {
   ttlAttribute: 'expires_at',
 } as const;
 
+/** A queue's visibility timeout follows its consumer's timeout (lib/routes.ts visibilityTimeoutSeconds). */
 export interface QueueDef {
-  /** Seconds; at least the consumer's timeout (AWS requires ≥ the function timeout). */
-  visibilityTimeoutSeconds: number;
   /** Receives before a message moves to the queue's DLQ. */
   maxReceiveCount: number;
 }
 
 export const QUEUES = {
-  eventsIngest: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  busFetch: { visibilityTimeoutSeconds: 900, maxReceiveCount: 4 },
-  locationMinutes: { visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
-  datasetsImport: { visibilityTimeoutSeconds: 900, maxReceiveCount: 3 },
+  eventsIngest: { maxReceiveCount: 5 },
+  busFetch: { maxReceiveCount: 4 },
+  locationMinutes: { maxReceiveCount: 5 },
+  datasetsImport: { maxReceiveCount: 3 },
 } as const satisfies Record<string, QueueDef>;
 export type QueueKey = keyof typeof QUEUES;
 

@@ -50,6 +50,9 @@ export interface ConsumerDef extends FunctionSettings {
   maxConcurrency?: number;
 }
 
+/** What a function gets where its manifest entry says nothing (the CDK construct applies them). */
+export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 512 } as const;
+
 const cursor: SecretKey[] = ['CURSOR_KEY'];
 
 // geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
@@ -265,6 +268,8 @@ export const consumers: ConsumerDef[] = [
     queue: 'eventsIngest',
     handler: 'functions/events/process.ts',
     batchSize: 100,
+    // A batch of 100 messages may carry tens of thousands of events, each a conditional put.
+    timeoutSeconds: 60,
     maxBatchingWindowSeconds: 1,
     access: { tables: { events: 'readwrite' } },
   },
@@ -284,6 +289,7 @@ export const consumers: ConsumerDef[] = [
     queue: 'locationMinutes',
     handler: 'functions/locations/average-minute.ts',
     batchSize: 1000,
+    timeoutSeconds: 60,
     maxBatchingWindowSeconds: 1,
     access: { tables: { locations: 'readwrite' } },
   },
@@ -315,6 +321,16 @@ export const functionId = (handler: string) =>
     .split(/[/-]/)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
     .join('');
+
+/**
+ * AWS's guidance for a queue that triggers a Lambda: a visibility timeout of at least six times the
+ * function's timeout, so retries of a throttled or slow batch do not make its messages visible again
+ * while it still runs.
+ */
+export const visibilityTimeoutSeconds = (queue: QueueKey): number => {
+  const consumer = consumers.find((c) => c.queue === queue);
+  return 6 * (consumer?.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds);
+};
 
 export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>) =>
   route.path === '$default' ? '$default' : `${route.method} ${route.path}`;

@@ -17,6 +17,7 @@ import {
   TABLES,
   type TableKey,
 } from './resources.ts';
+import { visibilityTimeoutSeconds } from './routes.ts';
 
 export interface StatefulStackProps extends StackProps {
   /** Prefix of every physical name (tables, queues, bucket, secrets); one per deployment. */
@@ -69,7 +70,7 @@ export class StatefulStack extends Stack {
       });
       queues[key] = new Queue(this, `${key}Queue`, {
         queueName: names.queue(key),
-        visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+        visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(key)),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
         deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },

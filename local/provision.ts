@@ -6,8 +6,14 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
+import { visibilityTimeoutSeconds } from '../lib/routes.ts';
 import { LOCAL_AWS } from './iam/aws-account.ts';
 
 // The names the synthesized stack gives its resources, resolved for the local account.
@@ -58,34 +64,27 @@ const createTables = async (dynamo: DynamoDBClient) => {
   }
 };
 
-// CreateQueue is idempotent for identical attributes, which is what a restart sends.
+// A queue is created by name, then given its attributes: a restart after the definitions changed
+// (a consumer's timeout, hence its visibility timeout) converges instead of failing on QueueNameExists.
+const ensureQueue = async (sqs: SQSClient, name: string, attributes: Record<string, string>) => {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+  await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+  return QueueUrl!;
+};
+
 const createQueues = async (sqs: SQSClient): Promise<Provisioned> => {
   const queueUrls = {} as Record<QueueKey, string>;
   const dlqUrls = {} as Record<QueueKey, string>;
   for (const [key, def] of Object.entries(QUEUES) as [QueueKey, (typeof QUEUES)[QueueKey]][]) {
-    const dlq = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: localNames.dlq(key),
-        Attributes: { MessageRetentionPeriod: '1209600' },
-      }),
-    );
+    const dlqUrl = await ensureQueue(sqs, localNames.dlq(key), { MessageRetentionPeriod: '1209600' });
     const dlqArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))
     ).Attributes?.QueueArn;
-    const queue = await sqs.send(
-      new CreateQueueCommand({
-        QueueName: localNames.queue(key),
-        Attributes: {
-          VisibilityTimeout: String(def.visibilityTimeoutSeconds),
-          RedrivePolicy: JSON.stringify({
-            deadLetterTargetArn: dlqArn,
-            maxReceiveCount: def.maxReceiveCount,
-          }),
-        },
-      }),
-    );
-    queueUrls[key] = queue.QueueUrl!;
-    dlqUrls[key] = dlq.QueueUrl!;
+    queueUrls[key] = await ensureQueue(sqs, localNames.queue(key), {
+      VisibilityTimeout: String(visibilityTimeoutSeconds(key)),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
+    });
+    dlqUrls[key] = dlqUrl;
   }
   return { queueUrls, dlqUrls };
 };

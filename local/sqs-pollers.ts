@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
@@ -59,12 +60,17 @@ export const messagesToDelete = (messages: Message[], result: unknown): Message[
 
 // While a batch is being gathered, an empty short poll waits this long before the next one.
 const GATHER_IDLE_MS = 50;
+// On stop, batches in flight get this long to finish; the rest are handed back to the queue.
+const STOP_GRACE_MS = 2_000;
 
 /**
  * One consumer's event source: long-polls until a message arrives, then gathers more (as Lambda's
  * does) until the batch holds `batchSize` messages or `maxBatchingWindowSeconds` have passed since the
  * first, and hands the batch to an invocation, up to `maxConcurrency` (default 2) at once. One
  * gatherer per queue, so a window's messages land in one batch and its consumer can coalesce them.
+ * Once stopping, a batch still running after `graceMs` is made visible again at once (its function is
+ * about to be torn down): a restart redelivers it now rather than after the visibility timeout, and
+ * the consumer's idempotency makes a second delivery harmless.
  */
 export const runEventSource = async (
   def: ConsumerDef,
@@ -72,6 +78,7 @@ export const runEventSource = async (
   sqs: SQSClient,
   queueUrl: string,
   isStopping: () => boolean,
+  graceMs = STOP_GRACE_MS,
 ) => {
   const queueArn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').pop()}`;
   const windowMs = (def.maxBatchingWindowSeconds ?? 0) * 1000;
@@ -106,17 +113,21 @@ export const runEventSource = async (
     return [...batch.values()];
   };
 
+  const released = new Set<Message[]>();
   const deliver = async (batch: Message[]) => {
     const event: SQSEvent = { Records: batch.map((m) => toSqsRecord(m, queueArn)) };
     let done: Message[] = [];
     try {
       done = messagesToDelete(batch, await invoke(event));
     } catch (err) {
+      if (released.has(batch)) return;
       console.error(
         `local sqs: ${def.handler} failed; the batch will be redelivered`,
         (err as Error).message,
       );
     }
+    // Handed back on stop: its receipt handles are spent, the messages are someone else's now.
+    if (released.has(batch)) return;
     for (const entries of chunks(done, SQS_RECEIVE_MAX)) {
       await sqs.send(
         new DeleteMessageBatchCommand({
@@ -127,10 +138,26 @@ export const runEventSource = async (
     }
   };
 
-  const invocations = new Set<Promise<void>>();
+  const release = async (batch: Message[]) => {
+    released.add(batch);
+    for (const entries of chunks(batch, SQS_RECEIVE_MAX)) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: entries.map((m, j) => ({
+            Id: String(j),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+    }
+  };
+
+  const invocations = new Map<Promise<void>, Message[]>();
   while (!isStopping()) {
     if (invocations.size >= maxConcurrency) {
-      await Promise.race(invocations);
+      await Promise.race(invocations.keys());
       continue;
     }
     try {
@@ -141,7 +168,7 @@ export const runEventSource = async (
           console.error(`local sqs: ${def.queue}: could not delete a batch:`, err.message),
         )
         .finally(() => invocations.delete(invocation));
-      invocations.add(invocation);
+      invocations.set(invocation, batch);
     } catch (err) {
       // A receive cut short by shutdown is not worth a line; anything else is retried after a pause.
       if (isStopping()) break;
@@ -149,7 +176,15 @@ export const runEventSource = async (
       await sleep(1000);
     }
   }
-  await Promise.all(invocations);
+  const finished = Promise.all(invocations.keys()).then(() => true);
+  if (await Promise.race([finished, sleep(graceMs).then(() => false)])) return;
+  await Promise.all(
+    [...invocations.values()].map((batch) =>
+      release(batch).catch((err: Error) =>
+        console.error(`local sqs: ${def.queue}: could not hand a batch back:`, err.message),
+      ),
+    ),
+  );
 };
 
 /**

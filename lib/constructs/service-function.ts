@@ -6,7 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/resource-env.ts';
 import { physicalNames, type QueueKey, type TableKey } from '../resources.ts';
-import type { FunctionSettings } from '../routes.ts';
+import { FUNCTION_DEFAULTS, type FunctionSettings } from '../routes.ts';
 import type { StackResources } from '../stack-resources.ts';
 import { ESM_REQUIRE_BANNER } from './bundling.ts';
 
@@ -67,8 +67,8 @@ export class ServiceFunction extends NodejsFunction {
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
-      memorySize: settings.memoryMb ?? 512,
-      timeout: Duration.seconds(settings.timeoutSeconds ?? 10),
+      memorySize: settings.memoryMb ?? FUNCTION_DEFAULTS.memoryMb,
+      timeout: Duration.seconds(settings.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds),
       loggingFormat: LoggingFormat.JSON,
       logGroup,
       tracing: Tracing.ACTIVE,

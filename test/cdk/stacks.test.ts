@@ -83,6 +83,20 @@ describe('API stack', () => {
   });
 });
 
+describe('both stacks', () => {
+  test('every consumer’s queue keeps messages invisible for at least six times its function’s timeout (AWS guidance)', () => {
+    const functions = resourcesOf(api, 'AWS::Lambda::Function');
+    const queues = resourcesOf(stateful, 'AWS::SQS::Queue');
+    for (const consumer of consumers) {
+      const queue = queues.find((q) => q.Properties.QueueName === `test-${consumer.queue}`);
+      // The consumer is the function whose event source mapping reads this queue; its timeout is in the template.
+      const timeout = functions.find((f) => f.Properties.Timeout === (consumer.timeoutSeconds ?? 10))!
+        .Properties.Timeout;
+      expect(queue.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * timeout);
+    }
+  });
+});
+
 describe('stateful stack', () => {
   test('every table is on-demand, encrypted, point-in-time recoverable and retained', () => {
     const tables = stateful.findResources('AWS::DynamoDB::Table');

@@ -1,4 +1,5 @@
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   type Message,
   ReceiveMessageCommand,
@@ -14,6 +15,7 @@ import { runEventSource } from '../../../local/sqs-pollers.ts';
 const scriptedQueue = (script: Message[][]) => {
   const receives: number[] = [];
   const deleted: string[] = [];
+  const madeVisible: string[] = [];
   const sqs = {
     send: async (command: unknown) => {
       if (command instanceof ReceiveMessageCommand) {
@@ -26,10 +28,15 @@ const scriptedQueue = (script: Message[][]) => {
         deleted.push(...(command.input.Entries ?? []).map((e) => e.ReceiptHandle!));
         return {};
       }
+      if (command instanceof ChangeMessageVisibilityBatchCommand) {
+        for (const e of command.input.Entries ?? [])
+          if (e.VisibilityTimeout === 0) madeVisible.push(e.ReceiptHandle!);
+        return {};
+      }
       throw new Error('unexpected command');
     },
   } as unknown as SQSClient;
-  return { sqs, receives, deleted };
+  return { sqs, receives, deleted, madeVisible };
 };
 
 const message = (id: string, handle = `rh-${id}`): Message => ({
@@ -102,5 +109,35 @@ describe('the local SQS event source', () => {
       },
     );
     expect(deleted).toEqual(['rh-a']);
+  });
+
+  test('on stop, a batch still running after the grace period is handed back to the queue, not deleted', async () => {
+    const queue = scriptedQueue([[message('a'), message('b')]]);
+    let stopping = false;
+    let finish: (value: unknown) => void = () => {};
+    const running = runEventSource(
+      { queue: 'eventsIngest', handler: 'x.ts', batchSize: 2 },
+      () => {
+        stopping = true;
+        return new Promise((resolve) => {
+          finish = resolve;
+        });
+      },
+      queue.sqs,
+      'http://localhost/000000000000/q',
+      () => stopping,
+      50,
+    );
+    await running;
+    expect(queue.madeVisible).toEqual(['rh-a', 'rh-b']);
+    finish(undefined);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(queue.deleted).toEqual([]);
+  });
+
+  test('on stop, a batch that finishes within the grace period is deleted as usual', async () => {
+    const { deleted, madeVisible } = await firstBatch({ batchSize: 2 }, [[message('a'), message('b')]]);
+    expect(deleted).toEqual(['rh-a', 'rh-b']);
+    expect(madeVisible).toEqual([]);
   });
 });
