@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // One large city-day through the real paths, to show that memory stays bounded by streaming:
-//   node_modules/.bin/node --openssl-legacy-provider bench/bus-large.ts
+//   node_modules/.bin/node bench/bus-large.ts
 // Starts the local stack, registers a one-city job and runs the fetcher (shared/bus/fetch-city.ts:
 // reference server → scanner → multipart upload to s3rver) on a file of BUS_LARGE_RECORDS departures
 // (default 1,700,000 ≈ 210 MB), then GET /country-stats over it, sampling the peak RSS of the whole

@@ -2,8 +2,8 @@ import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
@@ -20,6 +20,20 @@ beforeEach(() => {
 });
 const repository = () => import('../../../shared/advisors/repository.ts');
 const conditionFailed = Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
+/** A TransactWriteItems cancellation as DynamoDB reports it: one reason per action, in order. */
+const cancelled = (codes: string[]) =>
+  Object.assign(new Error(`Transaction cancelled, please refer cancellation reasons [${codes.join(', ')}]`), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
+const client = (i: number) => ({
+  id: `cl_${i}`,
+  first_name: 'A',
+  last_name: `B${i}`,
+  accounts: [],
+  total_cents: 0,
+  name_key: `b${i}\u0001a\u0001cl_${i}`,
+});
 
 describe('advisors repository', () => {
   test('assigns with one conditional write that moves the client into the advisor’s index partition', async () => {
@@ -55,53 +69,85 @@ describe('advisors repository', () => {
     expect(await setClientAdvisor('cl_x', 'adv_1')).toBeUndefined();
   });
 
-  test('an import puts new entities only while absent and updates existing ones without touching assignment or availability', async () => {
+  test('an import puts new entities only while absent, 100 per transaction, and updates existing ones without touching assignment or availability', async () => {
     const { saveImport } = await repository();
-    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).resolves({});
     ddb.on(UpdateCommand).resolves({});
-    const client = (i: number) => ({
-      id: `cl_${i}`,
-      first_name: 'A',
-      last_name: `B${i}`,
-      accounts: [],
-      total_cents: 0,
-      name_key: `b${i}\u0001a\u0001cl_${i}`,
-    });
     const advisor = { id: 'adv_1', name: 'N', focus_areas: [], name_key: 'n\u0001adv_1' };
     await saveImport({
-      clients: { create: Array.from({ length: 30 }, (_, i) => client(i)), update: [client(99)] },
+      clients: { create: Array.from({ length: 230 }, (_, i) => client(i)), update: [client(999)] },
       advisors: { create: [advisor], update: [{ ...advisor, id: 'adv_2' }] },
     });
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(puts).toHaveLength(31);
+    const transactions = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!);
+    expect(transactions.map((t) => t.length).sort((x, y) => x - y)).toEqual([1, 30, 100, 100]);
+    const puts = transactions.flat().map((action) => action.Put!);
+    expect(new Set(puts.map((put) => put.Item!.id)).size).toBe(231);
     for (const put of puts) expect(put.ConditionExpression).toBe('attribute_not_exists(pk)');
     const newAdvisor = puts.find((p) => p.Item?.id === 'adv_1')!.Item!;
     expect(newAdvisor).toMatchObject({ available: true, gsi1pk: 'ADVISORS#available', gsi2pk: 'ADVISORS' });
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
     expect(updates.map((u) => u.Key)).toEqual([
-      { pk: 'CLIENT#cl_99', sk: 'CLIENT' },
+      { pk: 'CLIENT#cl_999', sk: 'CLIENT' },
       { pk: 'ADVISOR#adv_2', sk: 'ADVISOR' },
     ]);
     for (const update of updates) expect(update.UpdateExpression).not.toMatch(/advisor_id|gsi1|available/);
   });
 
-  test('a new client that a concurrent import created meanwhile gets the content update, so its assignment survives', async () => {
+  test('new clients that a concurrent import created meanwhile get the content update, so their assignment survives, and the rest are created again', async () => {
     const { saveImport } = await repository();
-    ddb.on(PutCommand).rejects(conditionFailed);
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'None', 'ConditionalCheckFailed']))
+      .resolves({});
     ddb.on(UpdateCommand).resolves({});
-    const fresh = {
-      id: 'cl_1',
-      first_name: 'A',
-      last_name: 'B',
-      accounts: [],
-      total_cents: 0,
-      name_key: 'b',
-    };
-    await saveImport({ clients: { create: [fresh], update: [] }, advisors: { create: [], update: [] } });
+    await saveImport({
+      clients: { create: [0, 1, 2, 3].map(client), update: [] },
+      advisors: { create: [], update: [] },
+    });
     const updates = ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-    expect(updates).toHaveLength(1);
-    expect(updates[0]!.Key).toEqual({ pk: 'CLIENT#cl_1', sk: 'CLIENT' });
-    expect(updates[0]!.UpdateExpression).not.toMatch(/advisor_id|gsi1/);
+    expect(updates.map((u) => u.Key)).toEqual([
+      { pk: 'CLIENT#cl_1', sk: 'CLIENT' },
+      { pk: 'CLIENT#cl_3', sk: 'CLIENT' },
+    ]);
+    for (const update of updates) expect(update.UpdateExpression).not.toMatch(/advisor_id|gsi1/);
+    const retried = ddb.commandCalls(TransactWriteCommand)[1]!.args[0].input.TransactItems!;
+    expect(retried.map((action) => action.Put!.Item!.id)).toEqual(['cl_0', 'cl_2']);
+  });
+
+  test('a transaction cancelled by a conflict goes again whole, without content updates', async () => {
+    const { saveImport } = await repository();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled(['None', 'TransactionConflict']))
+      .resolves({});
+    await saveImport({
+      clients: { create: [0, 1].map(client), update: [] },
+      advisors: { create: [], update: [] },
+    });
+    const sent = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.TransactItems!.length);
+    expect(sent).toEqual([2, 2]);
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  test('a transaction refused for a reason that another attempt cannot change fails the import', async () => {
+    const { saveImport } = await repository();
+    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ValidationError']));
+    await expect(
+      saveImport({
+        clients: { create: [0, 1].map(client), update: [] },
+        advisors: { create: [], update: [] },
+      }),
+    ).rejects.toThrow('Transaction cancelled');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  test('contention that never passes fails the import after a bounded number of attempts', async () => {
+    const { saveImport } = await repository();
+    ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict']));
+    await expect(
+      saveImport({ clients: { create: [client(0)], update: [] }, advisors: { create: [], update: [] } }),
+    ).rejects.toThrow('Transaction cancelled');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(6);
   });
 
   test('reads stored content in batches of 100 and retries unprocessed keys', async () => {
