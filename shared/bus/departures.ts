@@ -26,7 +26,6 @@ export class InvalidDepartures extends Error {
 }
 
 const NEED_MORE = -1;
-const MAX_DEPTH = 64;
 /** The first slice of a chunk joined to the carried bytes: more than a usual record. */
 const JOIN_BYTES = 512;
 
@@ -50,6 +49,8 @@ const bytesOf = (text: string) => Uint8Array.from(Buffer.from(text, 'latin1'));
 const TRUE = bytesOf('true');
 const FALSE = bytesOf('false');
 const NULL = bytesOf('null');
+/** What may follow a backslash in a JSON string besides `u` and four hex digits. */
+const SIMPLE_ESCAPES = bytesOf('"\\/bfnrt');
 
 // The usual layout, compared as little-endian 8- and 4-byte words read through a DataView. A float64
 // comparison is a bitwise one here: ASCII text is never NaN, zero or subnormal as a double, and two
@@ -61,8 +62,9 @@ const TIME_KEY_1 = word64('ure-time');
 const TIME_KEY_2 = word32('": "');
 const BUS_KEY_0 = word64('", "bus-');
 const BUS_KEY_1 = word64('type": "');
-const PASSENGERS_KEY_0 = word64('", "pass');
-const PASSENGERS_KEY_1 = word64('ngers": '); // overlaps the word before by one byte
+// Read from the byte after the quote that ended the bus type.
+const PASSENGERS_KEY_0 = word64(', "passe');
+const PASSENGERS_KEY_1 = word64('ngers": ');
 const DELAY_KEY_0 = word64(', "delay');
 const DELAY_KEY_1 = word32('": "');
 const ACCIDENT_KEY_0 = word64('", "acci');
@@ -77,6 +79,11 @@ const FALSE_CLOSE = word32('lse}'); // overlaps 'fals' by two bytes
 const WINDOW = 256;
 /** The last byte a variable part of a usual record may reach, counted from its `{`. */
 const WINDOW_VARIABLE = WINDOW - 32;
+
+interface Problem {
+  message: string;
+  at: number;
+}
 
 type State = 'start' | 'first' | 'next' | 'after' | 'done';
 
@@ -93,6 +100,10 @@ export class DepartureScanner {
   private recordDelayMs = 0;
   private recordDelayNs = 0;
   private scratchString = '';
+  /** Wrong values of the record being read by the general path, by key, until a valid one follows. */
+  private readonly problems = new Map<string, Problem>();
+  /** The closing brackets of the containers a skipped value is inside. */
+  private readonly closers: number[] = [];
 
   readonly totals: DepartureTotals = {
     departures: 0,
@@ -179,6 +190,11 @@ export class DepartureScanner {
     this.carry = undefined;
     const stop = carry ? this.scan(carry, 0, true) : 0;
     if (this.state !== 'done') this.fail('unexpected end of data', (carry?.length ?? 0) - stop);
+    // Sums of whole numbers stay exact in a double only this far.
+    const { passengers, delayMs } = this.totals;
+    if (passengers > Number.MAX_SAFE_INTEGER || delayMs > Number.MAX_SAFE_INTEGER) {
+      this.fail('totals too large to add up exactly', carry?.length ?? 0);
+    }
     return this.totals;
   }
 
@@ -228,7 +244,7 @@ export class DepartureScanner {
       r = plainStringEnd(buf, view, r + 16, limit);
       if (
         r < 0 ||
-        view.getFloat64(r, true) !== PASSENGERS_KEY_0 ||
+        view.getFloat64(r + 1, true) !== PASSENGERS_KEY_0 ||
         view.getFloat64(r + 9, true) !== PASSENGERS_KEY_1
       )
         break;
@@ -291,20 +307,14 @@ export class DepartureScanner {
     this.passengers = -1;
     this.accident = undefined;
     this.hasDelay = false;
+    this.problems.clear();
     let p = skipSpace(buf, start + 1, end);
     if (p >= end) return NEED_MORE;
     if (buf[p] !== CLOSE_BRACE) {
       for (;;) {
-        if (buf[p] !== QUOTE) this.fail('expected a key', p);
-        p = this.readString(buf, p, end);
+        p = this.readKey(buf, p, end, true);
         if (p === NEED_MORE) return NEED_MORE;
-        const key = this.scratchString;
-        p = skipSpace(buf, p, end);
-        if (p >= end) return NEED_MORE;
-        if (buf[p] !== COLON) this.fail('expected :', p);
-        p = skipSpace(buf, p + 1, end);
-        if (p >= end) return NEED_MORE;
-        p = this.readField(key, buf, p, end);
+        p = this.readField(this.scratchString, buf, p, end);
         if (p === NEED_MORE) return NEED_MORE;
         p = skipSpace(buf, p, end);
         if (p >= end) return NEED_MORE;
@@ -314,6 +324,10 @@ export class DepartureScanner {
         if (p >= end) return NEED_MORE;
       }
     }
+    let problem: Problem | undefined;
+    for (const candidate of this.problems.values())
+      if (!problem || candidate.at < problem.at) problem = candidate;
+    if (problem) this.fail(problem.message, problem.at);
     if (this.passengers < 0 || this.accident === undefined || !this.hasDelay) {
       this.fail('a departure needs passengers, delay and accident', start);
     }
@@ -321,39 +335,76 @@ export class DepartureScanner {
     return p + 1;
   }
 
+  /**
+   * Reads a field's value. Like JSON.parse, the last of duplicate keys wins: a wrong value is noted
+   * against its key and fails the record only if no valid one for that key follows.
+   */
   private readField(key: string, buf: Uint8Array, p: number, end: number): number {
     if (key === 'passengers') {
       const next = numberEnd(buf, p, end);
       if (next === NEED_MORE) return NEED_MORE;
-      if (next === p) this.fail('passengers must be a number', p);
+      if (next === p) return this.wrongValue(key, 'passengers must be a number', buf, p, end);
       const value = Number(Buffer.from(buf.buffer, buf.byteOffset + p, next - p).toString('latin1'));
-      if (!Number.isSafeInteger(value) || value < 0) this.fail('passengers must be a whole number ≥ 0', p);
-      this.passengers = value;
+      if (!Number.isSafeInteger(value) || value < 0) {
+        this.problems.set(key, { message: 'passengers must be a whole number ≥ 0', at: p });
+      } else {
+        this.passengers = value;
+        this.problems.delete(key);
+      }
       return next;
     }
     if (key === 'delay') {
-      if (buf[p] !== QUOTE) this.fail('delay must be a string', p);
-      const next = this.readString(buf, p, end);
+      if (buf[p] !== QUOTE) return this.wrongValue(key, 'delay must be a string', buf, p, end);
+      const next = this.readString(buf, p, end, true);
       if (next === NEED_MORE) return NEED_MORE;
       const delay = parseIsoDuration(this.scratchString);
-      if (!delay) this.fail(`delay ${JSON.stringify(this.scratchString)} is not an ISO 8601 duration`, p);
-      this.hasDelay = true;
-      this.recordDelayMs = delay.ms;
-      this.recordDelayNs = delay.ns;
+      if (!delay) {
+        const message = `delay ${JSON.stringify(this.scratchString)} is not an ISO 8601 duration`;
+        this.problems.set(key, { message, at: p });
+      } else {
+        this.hasDelay = true;
+        this.recordDelayMs = delay.ms;
+        this.recordDelayNs = delay.ns;
+        this.problems.delete(key);
+      }
       return next;
     }
-    if (key === 'accident') {
-      if (end - p < 5) return NEED_MORE;
-      if (matches(buf, p, TRUE)) this.accident = true;
-      else if (matches(buf, p, FALSE)) this.accident = false;
-      else this.fail('accident must be true or false', p);
-      return p + (this.accident ? 4 : 5);
+    if (key === 'accident' && (buf[p] === TRUE[0] || buf[p] === FALSE[0])) {
+      const word = buf[p] === TRUE[0] ? TRUE : FALSE;
+      if (end - p < word.length) return NEED_MORE;
+      if (matches(buf, p, word)) {
+        this.accident = word === TRUE;
+        this.problems.delete(key);
+        return p + word.length;
+      }
     }
-    return this.skipValue(buf, p, end, 0);
+    if (key === 'accident') return this.wrongValue(key, 'accident must be true or false', buf, p, end);
+    return this.skipValue(buf, p, end);
   }
 
-  /** Reads the string starting at the quote at `p` into `scratchString`; returns the index after it. */
-  private readString(buf: Uint8Array, p: number, end: number): number {
+  private wrongValue(key: string, message: string, buf: Uint8Array, p: number, end: number): number {
+    const next = this.skipValue(buf, p, end);
+    if (next !== NEED_MORE) this.problems.set(key, { message, at: p });
+    return next;
+  }
+
+  /** Reads a key and its colon from the quote at `p`; returns the index of the value, or NEED_MORE. */
+  private readKey(buf: Uint8Array, p: number, end: number, keep: boolean): number {
+    if (buf[p] !== QUOTE) this.fail('expected a key', p);
+    p = this.readString(buf, p, end, keep);
+    if (p === NEED_MORE) return NEED_MORE;
+    p = skipSpace(buf, p, end);
+    if (p >= end) return NEED_MORE;
+    if (buf[p] !== COLON) this.fail('expected :', p);
+    p = skipSpace(buf, p + 1, end);
+    return p >= end ? NEED_MORE : p;
+  }
+
+  /**
+   * Checks the string starting at the quote at `p` and returns the index after it; with `keep`, its
+   * text goes to `scratchString`.
+   */
+  private readString(buf: Uint8Array, p: number, end: number, keep: boolean): number {
     let escaped = false;
     let i = p + 1;
     for (; i < end; i++) {
@@ -362,63 +413,77 @@ export class DepartureScanner {
       if (b < 0x20) this.fail('control character in a string', i);
       if (b === BACKSLASH) {
         escaped = true;
-        i++;
+        const length = escapeLength(buf, i, end);
+        if (length === NEED_MORE) return NEED_MORE;
+        if (length === 0) this.fail('invalid escape in a string', i);
+        i += length - 1;
       }
     }
     if (i >= end) return NEED_MORE;
-    const raw = Buffer.from(buf.buffer, buf.byteOffset + p, i + 1 - p);
-    if (!escaped) this.scratchString = raw.toString('utf8', 1, raw.length - 1);
-    else {
-      try {
-        this.scratchString = JSON.parse(raw.toString('utf8')) as string;
-      } catch {
-        this.fail('invalid escape in a string', p);
-      }
+    if (keep) {
+      const raw = Buffer.from(buf.buffer, buf.byteOffset + p, i + 1 - p);
+      this.scratchString = escaped
+        ? (JSON.parse(raw.toString('utf8')) as string)
+        : raw.toString('utf8', 1, i - p);
     }
     return i + 1;
   }
 
-  private skipValue(buf: Uint8Array, p: number, end: number, depth: number): number {
-    if (depth > MAX_DEPTH) this.fail('nesting too deep', p);
+  /** Skips the JSON value at `p`, checking it; returns the index after it, or NEED_MORE. Any depth. */
+  private skipValue(buf: Uint8Array, p: number, end: number): number {
+    const closers = this.closers;
+    closers.length = 0;
+    for (;;) {
+      const b = buf[p]!;
+      if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        const close = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
+        p = skipSpace(buf, p + 1, end);
+        if (p >= end) return NEED_MORE;
+        if (buf[p] !== close) {
+          closers.push(close);
+          if (close === CLOSE_BRACE) p = this.readKey(buf, p, end, false);
+          if (p === NEED_MORE) return NEED_MORE;
+          continue;
+        }
+        p++;
+      } else {
+        p = this.skipScalar(buf, p, end);
+        if (p === NEED_MORE) return NEED_MORE;
+      }
+      // After a value: close every container that ends here, then go on to the next member.
+      for (;;) {
+        const close = closers.at(-1);
+        if (close === undefined) return p;
+        p = skipSpace(buf, p, end);
+        if (p >= end) return NEED_MORE;
+        if (buf[p] === close) {
+          closers.pop();
+          p++;
+          continue;
+        }
+        if (buf[p] !== COMMA) this.fail('expected , or a closing bracket', p);
+        p = skipSpace(buf, p + 1, end);
+        if (p >= end) return NEED_MORE;
+        if (close === CLOSE_BRACE) p = this.readKey(buf, p, end, false);
+        if (p === NEED_MORE) return NEED_MORE;
+        break;
+      }
+    }
+  }
+
+  private skipScalar(buf: Uint8Array, p: number, end: number): number {
     const b = buf[p]!;
-    if (b === QUOTE) return this.readString(buf, p, end);
+    if (b === QUOTE) return this.readString(buf, p, end, false);
     if (b === MINUS || isDigit(b)) {
       const next = numberEnd(buf, p, end);
       if (next === p) this.fail('invalid number', p);
       return next;
     }
-    for (const word of [TRUE, FALSE, NULL]) {
-      if (b === word[0]) {
-        if (end - p < word.length) return NEED_MORE;
-        if (!matches(buf, p, word)) this.fail('invalid literal', p);
-        return p + word.length;
-      }
-    }
-    if (b !== OPEN_BRACE && b !== OPEN_BRACKET) this.fail('expected a value', p);
-    const close = b === OPEN_BRACE ? CLOSE_BRACE : CLOSE_BRACKET;
-    p = skipSpace(buf, p + 1, end);
-    if (p >= end) return NEED_MORE;
-    if (buf[p] === close) return p + 1;
-    for (;;) {
-      if (close === CLOSE_BRACE) {
-        if (buf[p] !== QUOTE) this.fail('expected a key', p);
-        p = this.readString(buf, p, end);
-        if (p === NEED_MORE) return NEED_MORE;
-        p = skipSpace(buf, p, end);
-        if (p >= end) return NEED_MORE;
-        if (buf[p] !== COLON) this.fail('expected :', p);
-        p = skipSpace(buf, p + 1, end);
-        if (p >= end) return NEED_MORE;
-      }
-      p = this.skipValue(buf, p, end, depth + 1);
-      if (p === NEED_MORE) return NEED_MORE;
-      p = skipSpace(buf, p, end);
-      if (p >= end) return NEED_MORE;
-      if (buf[p] === close) return p + 1;
-      if (buf[p] !== COMMA) this.fail('expected , or a closing bracket', p);
-      p = skipSpace(buf, p + 1, end);
-      if (p >= end) return NEED_MORE;
-    }
+    const word = b === TRUE[0] ? TRUE : b === FALSE[0] ? FALSE : b === NULL[0] ? NULL : undefined;
+    if (!word) this.fail('expected a value', p);
+    if (end - p < word.length) return NEED_MORE;
+    if (!matches(buf, p, word)) this.fail('invalid literal', p);
+    return p + word.length;
   }
 }
 
@@ -455,6 +520,19 @@ const plainStringEnd = (buf: Uint8Array, view: DataView, p: number, limit: numbe
     if (b === QUOTE) return p;
     if (b === BACKSLASH || b < 0x20) return -1;
   }
+};
+
+const isHex = (b: number | undefined) =>
+  b !== undefined && ((b >= ZERO && b <= NINE) || ((b | 0x20) >= 0x61 && (b | 0x20) <= 0x66));
+
+/** The length of the escape at the backslash at `p` (`\n`, `\u00e9`...), 0 if invalid, NEED_MORE if cut. */
+const escapeLength = (buf: Uint8Array, p: number, end: number): number => {
+  if (p + 1 >= end) return NEED_MORE;
+  const b = buf[p + 1]!;
+  if (b !== 0x75) return SIMPLE_ESCAPES.includes(b) ? 2 : 0;
+  if (p + 6 > end) return NEED_MORE;
+  for (let i = p + 2; i < p + 6; i++) if (!isHex(buf[i])) return 0;
+  return 6;
 };
 
 /**
