@@ -80,6 +80,35 @@ const WINDOW = 256;
 /** The last byte a variable part of a usual record may reach, counted from its `{`. */
 const WINDOW_VARIABLE = WINDOW - 32;
 
+/** The fields the statistics read (an index into `problems`); any other key is skipped. */
+const Key = { Other: 0, Passengers: 1, Delay: 2, Accident: 3 } as const;
+type Key = (typeof Key)[keyof typeof Key];
+const KEYS = [
+  { key: Key.Passengers, name: bytesOf('passengers') },
+  { key: Key.Delay, name: bytesOf('delay') },
+  { key: Key.Accident, name: bytesOf('accident') },
+];
+
+/** The field named by the bytes buf[from, to) (to = -1: up to the end). */
+const keyOf = (buf: Uint8Array, from: number, to: number): Key => {
+  const length = (to < 0 ? buf.length : to) - from;
+  for (const { key, name } of KEYS) if (name.length === length && matches(buf, from, name)) return key;
+  return Key.Other;
+};
+
+/** The value of the JSON number buf[p, next): plain digits directly, any other form as JavaScript reads it. */
+const numberAt = (buf: Uint8Array, p: number, next: number): number => {
+  let value = 0;
+  for (let i = p; i < next; i++) {
+    const d = buf[i]! - ZERO;
+    if (d < 0 || d > 9 || next - p > 15) {
+      return Number(Buffer.from(buf.buffer, buf.byteOffset + p, next - p).toString('latin1'));
+    }
+    value = value * 10 + d;
+  }
+  return value;
+};
+
 interface Problem {
   message: string;
   at: number;
@@ -99,9 +128,11 @@ export class DepartureScanner {
   private hasDelay = false;
   private recordDelayMs = 0;
   private recordDelayNs = 0;
-  private scratchString = '';
-  /** Wrong values of the record being read by the general path, by key, until a valid one follows. */
-  private readonly problems = new Map<string, Problem>();
+  /** The field the last key read names, and whether the last string read had escapes. */
+  private key: Key = Key.Other;
+  private escaped = false;
+  /** Wrong values of the record being read by the general path, by field, until a valid one follows. */
+  private readonly problems: (Problem | undefined)[] = [undefined, undefined, undefined, undefined];
   /** The closing brackets of the containers a skipped value is inside. */
   private readonly closers: number[] = [];
 
@@ -307,14 +338,14 @@ export class DepartureScanner {
     this.passengers = -1;
     this.accident = undefined;
     this.hasDelay = false;
-    this.problems.clear();
+    this.problems.fill(undefined);
     let p = skipSpace(buf, start + 1, end);
     if (p >= end) return NEED_MORE;
     if (buf[p] !== CLOSE_BRACE) {
       for (;;) {
-        p = this.readKey(buf, p, end, true);
+        p = this.readKey(buf, p, end);
         if (p === NEED_MORE) return NEED_MORE;
-        p = this.readField(this.scratchString, buf, p, end);
+        p = this.readField(this.key, buf, p, end);
         if (p === NEED_MORE) return NEED_MORE;
         p = skipSpace(buf, p, end);
         if (p >= end) return NEED_MORE;
@@ -325,8 +356,8 @@ export class DepartureScanner {
       }
     }
     let problem: Problem | undefined;
-    for (const candidate of this.problems.values())
-      if (!problem || candidate.at < problem.at) problem = candidate;
+    for (const candidate of this.problems)
+      if (candidate && (!problem || candidate.at < problem.at)) problem = candidate;
     if (problem) this.fail(problem.message, problem.at);
     if (this.passengers < 0 || this.accident === undefined || !this.hasDelay) {
       this.fail('a departure needs passengers, delay and accident', start);
@@ -339,72 +370,91 @@ export class DepartureScanner {
    * Reads a field's value. Like JSON.parse, the last of duplicate keys wins: a wrong value is noted
    * against its key and fails the record only if no valid one for that key follows.
    */
-  private readField(key: string, buf: Uint8Array, p: number, end: number): number {
-    if (key === 'passengers') {
+  private readField(key: Key, buf: Uint8Array, p: number, end: number): number {
+    if (key === Key.Passengers) {
       const next = numberEnd(buf, p, end);
       if (next === NEED_MORE) return NEED_MORE;
       if (next === p) return this.wrongValue(key, 'passengers must be a number', buf, p, end);
-      const value = Number(Buffer.from(buf.buffer, buf.byteOffset + p, next - p).toString('latin1'));
+      const value = numberAt(buf, p, next);
       if (!Number.isSafeInteger(value) || value < 0) {
-        this.problems.set(key, { message: 'passengers must be a whole number ≥ 0', at: p });
+        this.problems[key] = { message: 'passengers must be a whole number ≥ 0', at: p };
       } else {
         this.passengers = value;
-        this.problems.delete(key);
+        this.problems[key] = undefined;
       }
       return next;
     }
-    if (key === 'delay') {
+    if (key === Key.Delay) {
       if (buf[p] !== QUOTE) return this.wrongValue(key, 'delay must be a string', buf, p, end);
-      const next = this.readString(buf, p, end, true);
+      const next = this.readString(buf, p, end);
       if (next === NEED_MORE) return NEED_MORE;
-      const delay = parseIsoDuration(this.scratchString);
+      const plain = !this.escaped && readDuration(buf, p + 1, next - 1, this.duration) === next - 1;
+      const delay = plain
+        ? this.duration
+        : this.escaped
+          ? parseIsoDuration(this.stringAt(buf, p, next))
+          : undefined;
       if (!delay) {
-        const message = `delay ${JSON.stringify(this.scratchString)} is not an ISO 8601 duration`;
-        this.problems.set(key, { message, at: p });
+        const message = `delay ${JSON.stringify(this.stringAt(buf, p, next))} is not an ISO 8601 duration`;
+        this.problems[key] = { message, at: p };
       } else {
         this.hasDelay = true;
         this.recordDelayMs = delay.ms;
         this.recordDelayNs = delay.ns;
-        this.problems.delete(key);
+        this.problems[key] = undefined;
       }
       return next;
     }
-    if (key === 'accident' && (buf[p] === TRUE[0] || buf[p] === FALSE[0])) {
-      const word = buf[p] === TRUE[0] ? TRUE : FALSE;
-      if (end - p < word.length) return NEED_MORE;
-      if (matches(buf, p, word)) {
-        this.accident = word === TRUE;
-        this.problems.delete(key);
-        return p + word.length;
+    if (key === Key.Accident) {
+      const word = buf[p] === TRUE[0] ? TRUE : buf[p] === FALSE[0] ? FALSE : undefined;
+      if (word && end - p < word.length) return NEED_MORE;
+      if (!word || !matches(buf, p, word)) {
+        return this.wrongValue(key, 'accident must be true or false', buf, p, end);
       }
+      this.accident = word === TRUE;
+      this.problems[key] = undefined;
+      return p + word.length;
     }
-    if (key === 'accident') return this.wrongValue(key, 'accident must be true or false', buf, p, end);
     return this.skipValue(buf, p, end);
   }
 
-  private wrongValue(key: string, message: string, buf: Uint8Array, p: number, end: number): number {
+  private wrongValue(key: Key, message: string, buf: Uint8Array, p: number, end: number): number {
     const next = this.skipValue(buf, p, end);
-    if (next !== NEED_MORE) this.problems.set(key, { message, at: p });
+    if (next !== NEED_MORE) this.problems[key] = { message, at: p };
     return next;
   }
 
-  /** Reads a key and its colon from the quote at `p`; returns the index of the value, or NEED_MORE. */
-  private readKey(buf: Uint8Array, p: number, end: number, keep: boolean): number {
+  /**
+   * Reads a key and its colon from the quote at `p` into `key` (which field it names, if any); returns
+   * the index of the value, or NEED_MORE.
+   */
+  private readKey(buf: Uint8Array, p: number, end: number): number {
     if (buf[p] !== QUOTE) this.fail('expected a key', p);
-    p = this.readString(buf, p, end, keep);
-    if (p === NEED_MORE) return NEED_MORE;
-    p = skipSpace(buf, p, end);
+    const next = this.readString(buf, p, end);
+    if (next === NEED_MORE) return NEED_MORE;
+    this.key = this.escaped
+      ? keyOf(Buffer.from(this.stringAt(buf, p, next)), 0, -1)
+      : keyOf(buf, p + 1, next - 1);
+    p = skipSpace(buf, next, end);
     if (p >= end) return NEED_MORE;
     if (buf[p] !== COLON) this.fail('expected :', p);
     p = skipSpace(buf, p + 1, end);
     return p >= end ? NEED_MORE : p;
   }
 
+  /** The text of the string literal buf[p, next), once readString has checked it. */
+  private stringAt(buf: Uint8Array, p: number, next: number): string {
+    const raw = Buffer.from(buf.buffer, buf.byteOffset + p, next - p);
+    return this.escaped
+      ? (JSON.parse(raw.toString('utf8')) as string)
+      : raw.toString('utf8', 1, next - p - 1);
+  }
+
   /**
-   * Checks the string starting at the quote at `p` and returns the index after it; with `keep`, its
-   * text goes to `scratchString`.
+   * Checks the string starting at the quote at `p` and returns the index after it, noting in `escaped`
+   * whether it has escapes; NEED_MORE if it does not end in buf.
    */
-  private readString(buf: Uint8Array, p: number, end: number, keep: boolean): number {
+  private readString(buf: Uint8Array, p: number, end: number): number {
     let escaped = false;
     let i = p + 1;
     for (; i < end; i++) {
@@ -420,12 +470,7 @@ export class DepartureScanner {
       }
     }
     if (i >= end) return NEED_MORE;
-    if (keep) {
-      const raw = Buffer.from(buf.buffer, buf.byteOffset + p, i + 1 - p);
-      this.scratchString = escaped
-        ? (JSON.parse(raw.toString('utf8')) as string)
-        : raw.toString('utf8', 1, i - p);
-    }
+    this.escaped = escaped;
     return i + 1;
   }
 
@@ -441,7 +486,7 @@ export class DepartureScanner {
         if (p >= end) return NEED_MORE;
         if (buf[p] !== close) {
           closers.push(close);
-          if (close === CLOSE_BRACE) p = this.readKey(buf, p, end, false);
+          if (close === CLOSE_BRACE) p = this.readKey(buf, p, end);
           if (p === NEED_MORE) return NEED_MORE;
           continue;
         }
@@ -464,7 +509,7 @@ export class DepartureScanner {
         if (buf[p] !== COMMA) this.fail('expected , or a closing bracket', p);
         p = skipSpace(buf, p + 1, end);
         if (p >= end) return NEED_MORE;
-        if (close === CLOSE_BRACE) p = this.readKey(buf, p, end, false);
+        if (close === CLOSE_BRACE) p = this.readKey(buf, p, end);
         if (p === NEED_MORE) return NEED_MORE;
         break;
       }
@@ -473,7 +518,7 @@ export class DepartureScanner {
 
   private skipScalar(buf: Uint8Array, p: number, end: number): number {
     const b = buf[p]!;
-    if (b === QUOTE) return this.readString(buf, p, end, false);
+    if (b === QUOTE) return this.readString(buf, p, end);
     if (b === MINUS || isDigit(b)) {
       const next = numberEnd(buf, p, end);
       if (next === p) this.fail('invalid number', p);

@@ -96,6 +96,11 @@ describe('DepartureScanner', () => {
     ['a bad duration', '[{"passengers": 1, "delay": "1 minute", "accident": false}]'],
     ['a fractional passenger count', '[{"passengers": 1.5, "delay": "PT1M", "accident": false}]'],
     ['a string accident', '[{"passengers": 1, "delay": "PT1M", "accident": "no"}]'],
+    ['a key one escape away from accident', '[{"passengers": 1, "delay": "PT1M", "acciden\\u9074": false}]'],
+    [
+      'a wrong value that no later duplicate corrects',
+      '[{"passengers": 1, "delay": "PT1M", "accident": false, "passengers": "2"}]',
+    ],
     ['data after the array', '[] []'],
   ])('refuses %s', (_, text) => {
     expect(() => scan(text, 5)).toThrow(/at byte \d+/);
