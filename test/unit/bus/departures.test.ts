@@ -74,6 +74,16 @@ describe('DepartureScanner', () => {
     }
   });
 
+  test('reads a key of the usual layout spelt one byte differently as another key', () => {
+    const misspelt = sample.replace('"passengers"', '"passXngers"');
+    expect(() => scan(misspelt)).toThrow('a departure needs passengers, delay and accident at byte 1');
+  });
+
+  test('refuses a file whose totals would no longer be exact in a double', () => {
+    const row = `{"passengers": ${Number.MAX_SAFE_INTEGER}, "delay": "PT1S", "accident": false}`;
+    expect(() => scan(`[${row}, ${row}]`)).toThrow(/totals too large to add up exactly at byte \d+/);
+  });
+
   test('an empty array has no departures', () => {
     expect(scan(' [ ] ')).toEqual({ departures: 0, passengers: 0, accident: false, delayMs: 0, delayNs: 0 });
   });
@@ -86,6 +96,11 @@ describe('DepartureScanner', () => {
     ['a bad duration', '[{"passengers": 1, "delay": "1 minute", "accident": false}]'],
     ['a fractional passenger count', '[{"passengers": 1.5, "delay": "PT1M", "accident": false}]'],
     ['a string accident', '[{"passengers": 1, "delay": "PT1M", "accident": "no"}]'],
+    ['a key one escape away from accident', '[{"passengers": 1, "delay": "PT1M", "acciden\\u9074": false}]'],
+    [
+      'a wrong value that no later duplicate corrects',
+      '[{"passengers": 1, "delay": "PT1M", "accident": false, "passengers": "2"}]',
+    ],
     ['data after the array', '[] []'],
   ])('refuses %s', (_, text) => {
     expect(() => scan(text, 5)).toThrow(/at byte \d+/);
