@@ -3,7 +3,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { s3 } from '../core/aws/s3.ts';
+import { presigningS3, s3 } from '../core/aws/s3.ts';
 import { mapBounded } from '../core/concurrency.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
@@ -101,7 +101,7 @@ export const createUpload = async (input: { owner: string | null; name: string |
     }),
   );
   const uploadUrl = await getSignedUrl(
-    s3,
+    presigningS3,
     new PutObjectCommand({ Bucket: bucketName(), Key: objects.upload(item.id) }),
     { expiresIn: UPLOAD_URL_SECONDS },
   );
