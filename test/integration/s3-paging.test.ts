@@ -1,7 +1,7 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { localNames } from '../../local/provision.ts';
-import { startTestStack, type TestStack } from './harness.ts';
+import { OPERATOR_CREDENTIALS, startTestStack, type TestStack } from './harness.ts';
 
 // s3rver's list-continuation tokens need OpenSSL's legacy provider, which only its own process gets:
 // this is the one path that proves it has it, while nothing else (handlers, tests) does.
@@ -20,7 +20,7 @@ test('listing a prefix one key per page walks every object through continuation 
     region: 'us-east-1',
     endpoint: stack.endpoints.s3,
     forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: OPERATOR_CREDENTIALS,
   });
   const Bucket = localNames.bucket;
   const keys = ['paging/a.txt', 'paging/b.txt', 'paging/c.txt'];
