@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { EMULATORS } from '../../local/emulators.ts';
 import { launchStack } from '../integration/harness.ts';
 import { isAlive, type Proc, processTree, survivors } from './processes.ts';
 
@@ -33,7 +34,7 @@ const freshDataDir = () => {
 /** The tree under the stack's main process, checked to be all of it: three emulators and the JVM. */
 const recordTree = (mainPid: number) => {
   recorded = processTree(mainPid);
-  expect(recorded.filter((p) => p.cmdline.includes('emulators-process.ts'))).toHaveLength(3);
+  expect(recorded.filter((p) => p.cmdline.includes('emulators-process.ts'))).toHaveLength(EMULATORS.length);
   expect(recorded.filter((p) => /\bjava\b.*DynamoDBLocal\.jar/.test(p.cmdline))).toHaveLength(1);
   return recorded;
 };
