@@ -61,7 +61,8 @@ export const messagesToDelete = (messages: Message[], result: unknown): Message[
 // While a batch is being gathered, an empty short poll waits this long before the next one.
 const GATHER_IDLE_MS = 50;
 // On stop, batches in flight get this long to finish; the rest are handed back to the queue.
-const STOP_GRACE_MS = 2_000;
+const STOP_GRACE_MS = 7_000;
+const STOP_POLL_MS = 200;
 
 /**
  * One consumer's event source: long-polls until a message arrives, then gathers more (as Lambda's
@@ -159,7 +160,8 @@ export const runEventSource = async (
   const invocations = new Map<Promise<void>, Message[]>();
   while (!isStopping()) {
     if (invocations.size >= maxConcurrency) {
-      await Promise.race(invocations.keys());
+      // Woken now and then as well, so a stop is noticed while long batches (a city, a file) still run.
+      await Promise.race([...invocations.keys(), sleep(STOP_POLL_MS)]);
       continue;
     }
     try {

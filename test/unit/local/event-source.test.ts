@@ -140,4 +140,21 @@ describe('the local SQS event source', () => {
     expect(deleted).toEqual(['rh-a', 'rh-b']);
     expect(madeVisible).toEqual([]);
   });
+
+  test('notices a stop while every invocation slot is busy, and hands those batches back', async () => {
+    const queue = scriptedQueue([[message('a')], [message('b')]]);
+    let stopping = false;
+    const running = runEventSource(
+      { queue: 'eventsIngest', handler: 'x.ts', batchSize: 1, maxConcurrency: 2 },
+      () => new Promise(() => {}),
+      queue.sqs,
+      'http://localhost/000000000000/q',
+      () => stopping,
+      50,
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    stopping = true;
+    await running;
+    expect(queue.madeVisible.sort()).toEqual(['rh-a', 'rh-b']);
+  });
 });
