@@ -1,25 +1,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { OPERATOR_CREDENTIALS } from '../local/deployment.ts';
 import { localNames } from '../local/provision.ts';
-import { measureScanner, measureStats, type StoredFile } from './bus-scan.ts';
+import { measureScanner, type StoredFile, startStats } from './bus-scan.ts';
 import type { BenchOutcome } from './run.ts';
 
 // `npm run bench -- bus`: fills the local stack with ≥ 1 GB of reference-server city files through the
 // real job (POST /process-request → fetcher → S3), times GET /country-stats over them end to end, then
 // measures the same work straight on the stored files (bench/bus-scan.ts: the scanner per thread, and
-// the whole statistics with as many threads as DuckDB), against DuckDB over the same files in the same
-// run: the fastest of several formulations of the full query, and its no-delay floor (count, sum and
-// bool_or only: what its JSON reader costs). Times are the best of RUNS.
+// the whole statistics with as many threads as DuckDB, fed by the handler's streams or by lean blocks),
+// against DuckDB over the same files in the same run: the fastest of several formulations of the full
+// query, and its no-delay floor (count, sum and bool_or only: what its JSON reader costs). Times are the
+// best of RUNS, ours and DuckDB's interleaved round by round.
 // BUS_BENCH_RECORDS (per city-day, default 280000 ≈ 36 MB) scales it down for a quick look.
 
 const DATE = '2024-03-01';
-const RUNS = Number(process.env.BUS_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BUS_BENCH_RUNS ?? 5);
+/** Runs of each DuckDB formulation when choosing the fastest. */
+const TRIALS = 2;
 const GETS_IN_FLIGHT = 6;
 
 const progress = (line: string) => process.stderr.write(`\r${line}\x1b[K`);
@@ -120,7 +123,15 @@ const agree = (ours: Row[], theirs: Row[]) =>
     );
   });
 
-const duckdbPeers = async (files: StoredFile[]) => {
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+
+/**
+ * On the stored files: first each DuckDB formulation and floor alone (TRIALS runs: the fastest of each
+ * goes on), then RUNS rounds of our statistics, DuckDB's fastest full query and its fastest floor, one
+ * after the other in each round, so that load from elsewhere on the shared cores hits all three alike.
+ * A first, untimed round warms the page cache and our JIT (a warm function's state).
+ */
+const compareOnFiles = async (files: StoredFile[], expected: Row[]) => {
   const duck = await DuckDBInstance.create(':memory:');
   const conn = await duck.connect();
   try {
@@ -131,28 +142,75 @@ const duckdbPeers = async (files: StoredFile[]) => {
       sql
         .replace('$files', `[${files.map((f) => `'${f.path}'`).join(', ')}]`)
         .replace('$countries', files.map((f) => `('${f.path}', '${f.country}')`).join(', '));
-    const time = async (label: string, sql: string) => {
+    const query = async (sql: string) => {
+      const started = performance.now();
+      const rows = (await (await conn.runAndReadAll(bind(sql))).getRowObjectsJson()) as unknown as Row[];
+      return { seconds: (performance.now() - started) / 1000, rows };
+    };
+    const trial = async (name: string, sql: string) => {
       const runs: number[] = [];
       let rows: Row[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        progress(`duckdb ${label}: run ${i + 1}/${RUNS}`);
-        const started = performance.now();
-        rows = (await (await conn.runAndReadAll(bind(sql))).getRowObjectsJson()) as unknown as Row[];
-        runs.push((performance.now() - started) / 1000);
+      for (let i = 0; i < TRIALS; i++) {
+        progress(`duckdb ${name}: trial ${i + 1}/${TRIALS}`);
+        const r = await query(sql);
+        runs.push(r.seconds);
+        rows = r.rows;
       }
-      return { name: label, sql, seconds: best(runs), runs, rows };
+      return { name, sql, seconds: best(runs), rows };
     };
     const full = [];
-    for (const f of FORMULATIONS) full.push(await time(f.name, fullQuery(f)));
+    for (const f of FORMULATIONS) full.push(await trial(f.name, fullQuery(f)));
     const floor = [];
-    for (const f of FLOORS) floor.push(await time(f.name, floorQuery(f.columns)));
-    process.stderr.write('\n');
-    return { threads, full, floor };
+    for (const f of FLOORS) floor.push(await trial(f.name, floorQuery(f.columns)));
+
+    const ours = await startStats(files, threads);
+    try {
+      // The fastest formulation that gives the right answer (all do, unless one is broken).
+      const right = full.filter((f) => agree(expected, f.rows));
+      const fullSql = fastest(right.length ? right : full).sql;
+      const floorSql = fastest(floor).sql;
+      const rounds = {
+        stream: [] as number[],
+        blocks: [] as number[],
+        full: [] as number[],
+        floor: [] as number[],
+      };
+      let answers = { stream: [] as Row[], blocks: [] as Row[], full: [] as Row[], floor: [] as Row[] };
+      for (let i = 0; i <= RUNS; i++) {
+        progress(
+          `round ${i}/${RUNS}${i ? '' : ' (warm-up)'}: ours (stream, blocks), DuckDB full, DuckDB floor`,
+        );
+        const stream = await ours.run('stream');
+        const blocks = await ours.run('blocks');
+        const f = await query(fullSql);
+        const fl = await query(floorSql);
+        answers = {
+          stream: stream.stats as Row[],
+          blocks: blocks.stats as Row[],
+          full: f.rows,
+          floor: fl.rows,
+        };
+        if (i === 0) continue;
+        rounds.stream.push(stream.seconds);
+        rounds.blocks.push(blocks.seconds);
+        rounds.full.push(f.seconds);
+        rounds.floor.push(fl.seconds);
+      }
+      process.stderr.write('\n');
+      const chosen = { full: full.find((f) => f.sql === fullSql)!, floor: fastest(floor) };
+      return { threads, trials: { full, floor }, chosen, rounds, answers, memory: await ours.stop() };
+    } catch (err) {
+      await ours.stop().catch(() => {});
+      throw err;
+    }
   } finally {
     conn.closeSync();
     duck.closeSync();
   }
 };
+
+const fastest = <T extends { seconds: number }>(xs: T[]) =>
+  xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 
 // ---- the local stack ----
 
@@ -265,26 +323,31 @@ export const run = async (): Promise<BenchOutcome> => {
 
     progress('scanner, one thread');
     const scanner = await measureScanner(files, RUNS);
-    const duck = await duckdbPeers(files);
-    progress(`country-stats on the files, ${duck.threads} threads`);
-    const direct = await measureStats(files, duck.threads, RUNS);
-    process.stderr.write('\n');
-
     const ours = answer.stats as Row[];
-    const fastest = <T extends { seconds: number }>(xs: T[]) =>
-      xs.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-    const correctFull = duck.full.filter((f) => agree(ours, f.rows));
-    const full = fastest(correctFull.length ? correctFull : duck.full);
-    const floor = fastest(duck.floor);
-    const stats = best(direct.runs);
+    const cmp = await compareOnFiles(files, ours);
+    const { full, floor } = cmp.chosen;
+    const streamSeconds = best(cmp.rounds.stream);
+    const blocksSeconds = best(cmp.rounds.blocks);
+    const fullSeconds = best(cmp.rounds.full);
+    const floorSeconds = best(cmp.rounds.floor);
     const httpSeconds = best(http);
     const perThread = scanner.bytes / 1e6 / best(scanner.scan);
     const mbps = (s: number) => Math.round(megabytes / s);
-    const ratio = (s: number) => ({
-      vs_duckdb_full: (s / full.seconds).toFixed(3),
-      vs_duckdb_floor: (s / floor.seconds).toFixed(3),
-    });
     const none = { vs_duckdb_full: '', vs_duckdb_floor: '' };
+    const row = (what: string, seconds: number, compared = false) => ({
+      what,
+      seconds: seconds.toFixed(3),
+      mb_per_s: mbps(seconds),
+      ...(compared
+        ? {
+            vs_duckdb_full: (seconds / fullSeconds).toFixed(3),
+            vs_duckdb_floor: (seconds / floorSeconds).toFixed(3),
+          }
+        : none),
+    });
+    const spread = (xs: number[]) => `best ${best(xs).toFixed(2)} s, median ${median(xs).toFixed(2)} s`;
+    const vs = (s: number) =>
+      `${(s / fullSeconds).toFixed(2)}× full, ${(s / floorSeconds).toFixed(2)}× floor`;
     return {
       metrics: {
         megabytes,
@@ -294,84 +357,68 @@ export const run = async (): Promise<BenchOutcome> => {
         scanner_in_memory_mb_per_s_per_thread: scanner.bytes / 1e6 / best(scanner.inMemory),
         read_only_mb_per_s_per_thread: scanner.bytes / 1e6 / best(scanner.read),
         scanner_mb_per_cpu_second: scanner.bytes / 1e6 / best(scanner.scanCpu),
-        country_stats_seconds: stats,
-        country_stats_mb_per_s: megabytes / stats,
-        country_stats_threads: duck.threads,
-        country_stats_peak_rss_mb: direct.peakRssMb,
-        country_stats_loaded_rss_mb: direct.readyRssMb,
+        country_stats_threads: cmp.threads,
+        country_stats_blocks_seconds: blocksSeconds,
+        country_stats_blocks_median_seconds: median(cmp.rounds.blocks),
+        country_stats_stream_seconds: streamSeconds,
+        country_stats_stream_median_seconds: median(cmp.rounds.stream),
+        country_stats_peak_rss_mb: cmp.memory.peakRssMb,
+        country_stats_loaded_rss_mb: cmp.memory.readyRssMb,
         http_country_stats_seconds: httpSeconds,
         http_country_stats_mb_per_s: megabytes / httpSeconds,
         http_peak_rss_mb: httpPeakRss / 1e6,
         http_rss_before_mb: rssBefore / 1e6,
         s3_emulator_get_only_seconds: best(drain),
-        duckdb_full_seconds: full.seconds,
-        duckdb_floor_seconds: floor.seconds,
-        ...Object.fromEntries(duck.full.map((f, i) => [`duckdb_full_${i + 1}_seconds`, f.seconds])),
+        duckdb_full_seconds: fullSeconds,
+        duckdb_full_median_seconds: median(cmp.rounds.full),
+        duckdb_floor_seconds: floorSeconds,
+        duckdb_floor_median_seconds: median(cmp.rounds.floor),
+        ...Object.fromEntries(
+          cmp.trials.full.map((f, i) => [`duckdb_full_trial_${i + 1}_seconds`, f.seconds]),
+        ),
       },
       ratios: {
-        country_stats_vs_duckdb_full: stats / full.seconds,
-        country_stats_vs_duckdb_floor: stats / floor.seconds,
-        http_country_stats_vs_duckdb_full: httpSeconds / full.seconds,
-        http_country_stats_vs_duckdb_floor: httpSeconds / floor.seconds,
+        country_stats_vs_duckdb_full: blocksSeconds / fullSeconds,
+        country_stats_vs_duckdb_floor: blocksSeconds / floorSeconds,
+        country_stats_stream_vs_duckdb_full: streamSeconds / fullSeconds,
+        country_stats_stream_vs_duckdb_floor: streamSeconds / floorSeconds,
+        http_country_stats_vs_duckdb_full: httpSeconds / fullSeconds,
+        http_country_stats_vs_duckdb_floor: httpSeconds / floorSeconds,
       },
       table: [
         {
-          what: 'scanner, 1 thread, files read from page cache',
-          seconds: best(scanner.scan).toFixed(3),
+          ...row('scanner, 1 thread, files streamed from page cache', best(scanner.scan)),
           mb_per_s: Math.round(perThread),
-          ...none,
         },
-        {
-          what: 'scanner, 1 thread, chunks already in memory',
-          seconds: best(scanner.inMemory).toFixed(3),
-          mb_per_s: mbps(best(scanner.inMemory)),
-          ...none,
-        },
-        {
-          what: 'reading the files only, 1 thread (the bound)',
-          seconds: best(scanner.read).toFixed(3),
-          mb_per_s: mbps(best(scanner.read)),
-          ...none,
-        },
-        {
-          what: `country-stats on the stored files, ${duck.threads} threads`,
-          seconds: stats.toFixed(3),
-          mb_per_s: mbps(stats),
-          ...ratio(stats),
-        },
-        {
-          what: 'GET /country-stats (HTTP, local stack, s3rver)',
-          seconds: httpSeconds.toFixed(3),
-          mb_per_s: mbps(httpSeconds),
-          ...ratio(httpSeconds),
-        },
-        {
-          what: `s3rver GetObject only, ${GETS_IN_FLIGHT} in flight (no scan)`,
-          seconds: best(drain).toFixed(3),
-          mb_per_s: mbps(best(drain)),
-          ...none,
-        },
-        ...duck.full.map((f) => ({
-          what: `DuckDB full: ${f.name}${f === full ? ' ← fastest' : ''}${agree(ours, f.rows) ? '' : ' (WRONG ANSWER)'}`,
-          seconds: f.seconds.toFixed(3),
-          mb_per_s: mbps(f.seconds),
-          ...none,
-        })),
-        ...duck.floor.map((f) => ({
-          what: `DuckDB floor: ${f.name}${f === floor ? ' ← fastest' : ''}`,
-          seconds: f.seconds.toFixed(3),
-          mb_per_s: mbps(f.seconds),
-          ...none,
-        })),
+        row('scanner, 1 thread, chunks already in memory', best(scanner.inMemory)),
+        row('streaming the files only, 1 thread (no scan)', best(scanner.read)),
+        row(`country-stats on the files, ${cmp.threads} threads, 1 MiB blocks`, blocksSeconds, true),
+        row(`country-stats on the files, ${cmp.threads} threads, 64 KiB streams`, streamSeconds, true),
+        row('GET /country-stats (HTTP, local stack, s3rver)', httpSeconds, true),
+        row(`s3rver GetObject only, ${GETS_IN_FLIGHT} in flight (no scan)`, best(drain)),
+        row(`DuckDB full: ${full.name}`, fullSeconds),
+        row(`DuckDB floor: ${floor.name}`, floorSeconds),
+        ...cmp.trials.full.map((f) =>
+          row(
+            `  trial, full: ${f.name}${f === full ? ' ← kept' : ''}${agree(ours, f.rows) ? '' : ' (WRONG ANSWER)'}`,
+            f.seconds,
+          ),
+        ),
+        ...cmp.trials.floor.map((f) =>
+          row(`  trial, floor: ${f.name}${f === floor ? ' ← kept' : ''}`, f.seconds),
+        ),
       ],
       notes: [
-        `${job.records} departures in ${megabytes.toFixed(0)} MB (${(onDisk / 1e6).toFixed(0)} MB on disk), ${files.length} files; best of ${RUNS} runs each`,
-        `scanner per CPU-second (reading included, all threads of its process): ${Math.round(scanner.bytes / 1e6 / best(scanner.scanCpu))} MB; files read and scanned in 64 KiB chunks`,
-        `targets: scanner ≥ 600 MB/s per thread (${Math.round(perThread)}); country-stats ≤ 0.35× DuckDB full (${(stats / full.seconds).toFixed(2)}) and ≤ 1.0× its floor (${(stats / floor.seconds).toFixed(2)})`,
-        `peak RSS: country-stats on the files ${direct.peakRssMb.toFixed(0)} MB (its own process, ${duck.threads} scan threads; ${direct.readyRssMb.toFixed(0)} MB once its code was loaded); the stack process during GET /country-stats ${(httpPeakRss / 1e6).toFixed(0)} MB (${(rssBefore / 1e6).toFixed(0)} MB before; emulators apart)`,
-        `answers agree: HTTP vs files ${agree(ours, direct.stats as Row[])}, vs DuckDB full ${agree(ours, full.rows)}, vs DuckDB floor ${agree(ours, floor.rows)}`,
-        `fetch job: ${fetchSeconds.toFixed(1)} s`,
-        `DuckDB ${duck.threads} threads; fastest full query ($files: the ${files.length} paths, $countries: (path, country) pairs):${fullQuery(FORMULATIONS.find((f) => f.name === full.name)!)}`,
+        `${job.records} departures in ${megabytes.toFixed(0)} MB (${(onDisk / 1e6).toFixed(0)} MB on disk), ${files.length} files`,
+        `${RUNS} interleaved rounds after a warm-up: ours in blocks ${spread(cmp.rounds.blocks)}, in streams ${spread(cmp.rounds.stream)}; DuckDB full ${spread(cmp.rounds.full)}; floor ${spread(cmp.rounds.floor)}. Trials: best of ${TRIALS}; scanner and HTTP: best of ${RUNS}`,
+        `scanner ≥ 600 MB/s per thread: ${Math.round(perThread)} (files streamed in 64 KiB chunks; ${Math.round(scanner.bytes / 1e6 / best(scanner.scanCpu))} MB per CPU-second, reading included)`,
+        `end to end ≤ 0.35× DuckDB full and ≤ 1.0× its floor: in blocks ${vs(blocksSeconds)}; in 64 KiB streams ${vs(streamSeconds)}; over HTTP and s3rver ${vs(httpSeconds)} (s3rver alone serves the files in ${best(drain).toFixed(2)} s)`,
+        `peak RSS: country-stats on the files ${cmp.memory.peakRssMb.toFixed(0)} MB (its own process, ${cmp.threads} scan threads; ${cmp.memory.readyRssMb.toFixed(0)} MB once its code was loaded); the stack process during GET /country-stats ${(httpPeakRss / 1e6).toFixed(0)} MB (${(rssBefore / 1e6).toFixed(0)} MB before; emulators apart)`,
+        `answers agree with GET /country-stats: files in streams ${agree(ours, cmp.answers.stream)}, in blocks ${agree(ours, cmp.answers.blocks)}, DuckDB full ${agree(ours, cmp.answers.full)}, DuckDB floor ${agree(ours, cmp.answers.floor)}`,
+        `fetch job: ${fetchSeconds.toFixed(1)} s; load average at the end ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')} (the two cores are shared with other work)`,
+        `DuckDB ${cmp.threads} threads; fastest full query ($files: the ${files.length} paths, $countries: (path, country) pairs):${full.sql}`,
         `DuckDB floor:${floor.sql}`,
       ],
     };
