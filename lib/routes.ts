@@ -180,7 +180,8 @@ export const routes: RouteDef[] = [
     auth: 'advisors',
     handler: 'functions/advisors/import.ts',
     timeoutSeconds: 29,
-    // A full vCPU: a 20,000-client file is 20,000 conditional puts, and the SDK's CPU per call sets the pace.
+    // A full vCPU: a 20,000-client file is 200 transactions of 100 conditional puts, and the SDK's CPU per
+    // call (and per item marshalled) sets the pace.
     memoryMb: 1769,
     access: { tables: { advisors: 'readwrite' } },
   },

@@ -40,7 +40,6 @@ const INIT_TIMEOUT_MS = 10_000;
 interface Container {
   worker: Worker;
   ready: Promise<void>;
-  busy: boolean;
   /** Rejects the invocation in flight when the environment dies under it. */
   onDeath?: (err: Error) => void;
 }
@@ -79,10 +78,7 @@ export class LambdaFunction {
   private async acquire(): Promise<Container> {
     if (this.stopped) throw new InvocationError('crash', `${this.config.name} is stopped`);
     const warm = this.idle.pop();
-    if (warm) {
-      warm.busy = true;
-      return warm;
-    }
+    if (warm) return warm;
     if (this.all.size < this.config.maxContainers) return this.start();
     return new Promise((resolve) => this.waiting.push(resolve));
   }
@@ -90,7 +86,6 @@ export class LambdaFunction {
   private release(container: Container) {
     const next = this.waiting.shift();
     if (next) return next(container);
-    container.busy = false;
     this.idle.push(container);
   }
 
@@ -118,7 +113,7 @@ export class LambdaFunction {
       env: config.env,
       resourceLimits: { maxOldGenerationSizeMb: config.memoryMb },
     });
-    const container: Container = { worker, busy: true, ready: Promise.resolve() };
+    const container: Container = { worker, ready: Promise.resolve() };
     container.ready = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`init timed out after ${INIT_TIMEOUT_MS} ms`)),

@@ -7,7 +7,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   PutObjectCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -27,7 +26,7 @@ import {
 import { functionPrincipal } from '../../local/iam/function-policies.ts';
 import { type IamGate, type Principal, startIamGate } from '../../local/iam/gate.ts';
 import { type LocalSecretsManager, startSecretsManager } from '../../local/iam/secrets-manager.ts';
-import { outcome, recordingUpstream } from '../unit/local/iam/fixtures.ts';
+import { gateS3Client, outcome, recordingUpstream } from '../unit/local/iam/fixtures.ts';
 
 // The policies CDK synthesizes for real functions, resolved and enforced by the local IAM gate: what a
 // function's manifest entry does not grant fails locally as it would on AWS, and works once granted.
@@ -67,14 +66,7 @@ const s3Gate = async (principals: Principal[]) => {
   const { port } = await s3rver.run();
   const gate = await startIamGate({ service: 's3', upstream: `http://127.0.0.1:${port}`, principals });
   const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-    new S3Client({
-      region: 'us-east-1',
-      endpoint: gate.endpoint,
-      forcePathStyle: true,
-      credentials,
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      maxAttempts: 1,
-    });
+    gateS3Client(gate.endpoint, credentials);
   await client(OPERATOR).send(new CreateBucketCommand({ Bucket: BUCKET }));
   return {
     gate,

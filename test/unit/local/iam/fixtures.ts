@@ -1,10 +1,11 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { S3Client } from '@aws-sdk/client-s3';
 import type { Principal } from '../../../../local/iam/gate.ts';
 
 // Principals, policies and a stand-in upstream for the gate tests.
 
-export const OPERATOR = { accessKeyId: 'local', secretAccessKey: 'local' };
+export { OPERATOR_CREDENTIALS as OPERATOR } from '../../../../local/deployment.ts';
 
 let nextKey = 0;
 
@@ -73,3 +74,18 @@ export const recordingUpstream = async () => {
       }),
   };
 };
+
+/** An S3 client signing as `credentials` against a gate, path-style, with no SDK retries to blur outcomes. */
+export const gateS3Client = (
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+) =>
+  new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });

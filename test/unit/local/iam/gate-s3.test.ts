@@ -17,14 +17,14 @@ import {
   ListPartsCommand,
   PutBucketCorsCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import S3rver from 's3rver';
 import { type IamGate, startIamGate } from '../../../../local/iam/gate.ts';
-import { allow, credentialsOf, OPERATOR, outcome, principal } from './fixtures.ts';
+import { allow, credentialsOf, gateS3Client, OPERATOR, outcome, principal } from './fixtures.ts';
 
 const BUCKET = 'eye-data';
 const OBJECTS = `arn:aws:s3:::${BUCKET}`;
@@ -34,15 +34,7 @@ let s3rver: S3rver;
 let gate: IamGate;
 
 const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
-  new S3Client({
-    region: 'us-east-1',
-    endpoint: gate.endpoint,
-    forcePathStyle: true,
-    credentials,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-  });
+  gateS3Client(gate.endpoint, credentials);
 const operator = () => client(OPERATOR);
 
 /** A principal with these statements, made the gate's only one; its client. */
