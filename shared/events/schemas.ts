@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { pageQuery } from '../core/validation.ts';
+import { pageQuery, rangeInOrder } from '../core/validation.ts';
+import { parseEventTime } from './timestamps.ts';
 
 /** The client's idempotency key. */
 export const eventId = z
@@ -85,15 +86,18 @@ export const eventsQuery = pageQuery
     message: 'give at least one of session_id, category, from, to',
     path: ['session_id'],
   })
-  .refine((q) => !q.name || q.category, { message: 'name needs category', path: ['name'] });
+  .refine((q) => !q.name || q.category, { message: 'name needs category', path: ['name'] })
+  .superRefine(rangeInOrder((value) => parseEventTime(value)?.key));
 export type EventsQuery = z.output<typeof eventsQuery>;
 
-export const errorsQuery = pageQuery.extend({
-  code: z.enum(ERROR_CODES).optional(),
-  from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
-  to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
-  application_id: adminApplicationFilter,
-});
+export const errorsQuery = pageQuery
+  .extend({
+    code: z.enum(ERROR_CODES).optional(),
+    from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
+    to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
+    application_id: adminApplicationFilter,
+  })
+  .superRefine(rangeInOrder((value) => parseEventTime(value)?.key));
 export type ErrorsQuery = z.output<typeof errorsQuery>;
 
 const problem = z.object({ path: z.string(), message: z.string() });

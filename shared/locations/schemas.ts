@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import * as z from 'zod';
+import { pageQuery, rangeInOrder } from '../core/validation.ts';
 
 const USER_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const TIMESTAMP_DOC =
@@ -78,12 +79,17 @@ const isoInstant = z
   .refine((s) => parseIsoInstant(s).isValid, 'expected an ISO 8601 date-time')
   .meta({ description: 'ISO 8601; without a zone it is read as UTC' });
 
-export const averagesQuery = z.object({
-  from: isoInstant.optional().meta({ description: 'Inclusive: minutes starting at or after it' }),
-  to: isoInstant.optional().meta({ description: 'Exclusive: minutes starting before it' }),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  cursor: z.string().min(1).max(4096).optional(),
-});
+export const averagesQuery = pageQuery
+  .extend({
+    from: isoInstant.optional().meta({ description: 'Inclusive: minutes starting at or after it' }),
+    to: isoInstant.optional().meta({ description: 'Exclusive: minutes starting before it' }),
+  })
+  .superRefine(
+    rangeInOrder((value) => {
+      const instant = parseIsoInstant(value);
+      return instant.isValid ? instant.toMillis() : undefined;
+    }),
+  );
 
 export const averagesPath = z.object({ user_id: userId });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { type RouteDef, routeKey, routes } from '../../lib/routes.ts';
+import { openApiDocument } from '../../shared/api-docs/document.ts';
 import { createApp, startTestStack, type TestStack } from '../integration/harness.ts';
 import {
   advisorsFile,
@@ -45,21 +46,66 @@ const SAMPLES: Record<string, { body?: unknown; query?: Record<string, string> }
   'GET /datasets/{dataset_id}/aggregate': { query: { field: 'a', group_by: 'b' } },
 };
 
-/**
- * Bugs this fuzz found that are not fixed yet (reported to their features' owners): they are counted
- * and printed as known 5xx instead of failing the suite. Anything else that fails is new.
- */
-const KNOWN: { route: RegExp; input: (label: string, body: string) => boolean; why: string }[] = [];
-
 interface Input {
   label: string;
   path?: string;
   query?: Record<string, string> | string;
   headers?: Record<string, string>;
   body?: string | Buffer;
-  /** The status the contract requires, when it is fixed. */
-  expect?: number;
+  /** The status (or one of the statuses) the contract requires, when it is fixed. */
+  expect?: number | number[];
+  /** Who calls; by default admin and application alternate. */
+  caller?: 'admin' | 'app';
 }
+
+interface QueryParam {
+  name: string;
+  schema: { type?: string; enum?: string[]; maxLength?: number; maximum?: number; description?: string };
+}
+
+// Query parameters come from the OpenAPI document, so a parameter added to any route is fuzzed too.
+const document = openApiDocument() as unknown as {
+  paths: Record<string, Record<string, { parameters?: (QueryParam & { in: string })[] }>>;
+};
+const queryParams = (route: RouteDef): QueryParam[] =>
+  (document.paths[route.path]?.[route.method.toLowerCase()]?.parameters ?? []).filter(
+    (p) => p.in === 'query',
+  );
+
+/** A value the parameter accepts, for parameters the route's sample does not set. */
+const validValue = (param: QueryParam) =>
+  param.schema.enum?.[0] ??
+  (param.schema.type === 'integer' ? '10' : param.name === 'date' ? '2024-03-01' : 'x');
+
+const HOSTILE_INTEGERS = [
+  '-1',
+  '0',
+  '1001',
+  '1.5',
+  'abc',
+  '1e309',
+  '99999999999999999999',
+  '0x10',
+  ' 5',
+  '+1',
+];
+const HOSTILE_TIMES = [
+  '2024-02-30',
+  '2024-13-01',
+  '9999-12-31',
+  '0000-01-01T00:00:00Z',
+  '-000001-01-01',
+  '+275760-09-13T00:00:00Z',
+  '2024-03-01T25:00:00Z',
+  '2024-03-01T00:00:00+99:00',
+  '2024-03-01T00:00:00.1234567891Z',
+  '1709251200',
+];
+/** The same range spelled as dates and as instants: a route takes one form and refuses the other. */
+const RANGES = [
+  { from: '2024-03-01', to: '2024-03-05' },
+  { from: '2024-03-01T00:00:00Z', to: '2024-03-05T00:00:00Z' },
+];
 
 const MB = 1024 * 1024;
 const json = (value: unknown) => JSON.stringify(value);
@@ -126,8 +172,8 @@ const inputsFor = (route: RouteDef, seed: number): Input[] => {
     }
   }
   // Path parameters: each weird id in each position.
-  const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  for (const param of params) {
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  for (const param of pathParams) {
     for (const id of WEIRD_IDS) {
       const segment = id.raw ? id.value : encodeURIComponent(id.value);
       inputs.push({
@@ -137,8 +183,10 @@ const inputsFor = (route: RouteDef, seed: number): Input[] => {
       });
     }
   }
-  // Query parameters: paging garbage, and each sample parameter made hostile.
+  // Query parameters: paging garbage, each parameter of the route made hostile, and their combinations.
   const query = sample.query ?? {};
+  const params = queryParams(route);
+  const names = new Set(params.map((p) => p.name));
   const extras: Record<string, string>[] = [
     { limit: '-1' },
     { limit: 'abc' },
@@ -157,14 +205,85 @@ const inputsFor = (route: RouteDef, seed: number): Input[] => {
       body: json(body),
     });
   }
-  for (const name of Object.keys(query)) {
-    for (const value of [...INJECTIONS.slice(0, 9), '', '2024-02-30', '9999-12-31', '0000-01-01T00:00:00Z']) {
+  for (const param of params) {
+    const hostile = [
+      ...INJECTIONS.slice(0, 9),
+      '',
+      ' ',
+      'x'.repeat((param.schema.maxLength ?? 4096) + 1),
+      ...(param.schema.type === 'integer' ? HOSTILE_INTEGERS : HOSTILE_TIMES),
+      ...(param.schema.enum ?? []).map((v) => v.toUpperCase()),
+    ];
+    for (const value of hostile) {
       inputs.push({
-        label: `query ${name} = ${value.slice(0, 20)}`,
-        query: { ...query, [name]: value },
+        label: `query ${param.name} = ${value.slice(0, 20)}`,
+        query: { ...query, [param.name]: value },
         body: json(body),
       });
     }
+  }
+  if (names.has('from') && names.has('to')) {
+    for (const range of RANGES) {
+      const { from: _f, to: _t, ...rest } = query;
+      const reversed = { ...rest, from: range.to, to: range.from };
+      // API.md: `from` later than `to` is a 400 on every route, whatever else the query says.
+      inputs.push({ label: `reversed range ${range.from}`, query: reversed, body: json(body), expect: 400 });
+      inputs.push({
+        label: `reversed range ${range.from} with limit and cursor`,
+        query: { ...reversed, ...(names.has('limit') ? { limit: '1', cursor: 'garbage' } : {}) },
+        body: json(body),
+        expect: 400,
+      });
+      inputs.push({
+        label: `empty range ${range.from}`,
+        query: { ...rest, from: range.from, to: range.from },
+        body: json(body),
+      });
+      inputs.push({
+        label: `only from ${range.from}`,
+        query: { ...rest, from: range.from },
+        body: json(body),
+      });
+      inputs.push({ label: `only to ${range.to}`, query: { ...rest, to: range.to }, body: json(body) });
+      inputs.push({
+        label: `range over ten millennia ${range.from}`,
+        query: { ...rest, from: range.from.replace('2024', '0001'), to: range.to.replace('2024', '9999') },
+        body: json(body),
+      });
+    }
+  }
+  if (body && typeof body === 'object' && 'from' in body && 'to' in body) {
+    const { from, to } = body as { from: unknown; to: unknown };
+    inputs.push({
+      label: 'reversed range in the body',
+      body: json({ ...body, from: to, to: from }),
+      expect: 400,
+    });
+  }
+  if (names.has('limit')) {
+    inputs.push({ label: 'limit 1000', query: { ...query, limit: '1000' }, body: json(body) });
+    inputs.push({ label: 'limit 1001', query: { ...query, limit: '1001' }, body: json(body), expect: 400 });
+  }
+  // Random combinations: every parameter absent, valid or hostile, independently.
+  for (let i = 0; params.length > 1 && i < 12; i++) {
+    const combination: Record<string, string> = {};
+    for (const param of params) {
+      const roll = rand.int(3);
+      if (roll === 1) combination[param.name] = query[param.name] ?? validValue(param);
+      if (roll === 2) {
+        combination[param.name] = rand.pick([
+          ...HOSTILE_TIMES,
+          ...HOSTILE_INTEGERS,
+          ...INJECTIONS.slice(0, 9),
+          rand.unicode(1 + rand.int(20)),
+        ]);
+      }
+    }
+    inputs.push({
+      label: `combination ${json(combination).slice(0, 60)}`,
+      query: combination,
+      body: json(body),
+    });
   }
   inputs.push({
     label: 'repeated query parameters',
@@ -198,8 +317,7 @@ const inputsFor = (route: RouteDef, seed: number): Input[] => {
 
 let stack: TestStack;
 let appKey: string;
-const figures = { inputs: 0, fiveXx: 0, knownFiveXx: 0, hangs: 0, badShapes: 0 };
-const knownSeen = new Set<string>();
+const figures = { inputs: 0, fiveXx: 0, hangs: 0, badShapes: 0 };
 const started = Date.now();
 
 beforeAll(async () => {
@@ -209,62 +327,128 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   console.log(
-    `fuzz: ${figures.inputs} inputs over ${routes.length} routes, ${figures.fiveXx} 5xx ` +
-      `(${figures.knownFiveXx} of them known bugs, listed in fuzz.test.ts), ` +
+    `fuzz: ${figures.inputs} inputs over ${routes.length} routes, ${figures.fiveXx} 5xx, ` +
       `${figures.hangs} hangs, ${figures.badShapes} malformed error bodies ` +
       `(seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
-  for (const why of knownSeen) console.log(`fuzz: known bug still present: ${why}`);
 });
 
 const concrete = (path: string) =>
   path === '$default' ? '/no/such/route' : path.replace(/\{\w+\}/g, 'fuzz-id');
 
+/** Sends one input and returns what is wrong with the answer, if anything. */
+const check = async (route: RouteDef, input: Input, n: number): Promise<string | undefined> => {
+  const method = route.method === 'ANY' ? 'POST' : route.method;
+  const query =
+    typeof input.query === 'string' ? input.query : new URLSearchParams(input.query ?? {}).toString();
+  const path = `${input.path ?? concrete(route.path)}${query ? `?${query}` : ''}`;
+  // Alternate admin and application tokens, so both kinds of caller meet every input.
+  const caller = input.caller ?? (route.auth === 'admin' || n % 2 ? 'admin' : 'app');
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${caller === 'admin' ? stack.adminToken : appKey}`,
+    ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...input.headers,
+  };
+  figures.inputs++;
+  try {
+    const res = await rawRequest(stack.url, method, path, headers, input.body, TIMEOUT_MS);
+    const violation = contractViolation(res);
+    if (violation) {
+      if (res.status >= 500) figures.fiveXx++;
+      else figures.badShapes++;
+      return `${input.label}: ${violation} ${res.text.slice(0, 200)}`;
+    }
+    const expected = input.expect === undefined ? undefined : [input.expect].flat();
+    if (expected && !expected.includes(res.status)) {
+      return `${input.label}: expected ${expected.join(' or ')}, got ${res.status} ${res.text.slice(0, 200)}`;
+    }
+  } catch (err) {
+    if ((err as Error).message === 'timeout') figures.hangs++;
+    return `${input.label}: ${(err as Error).message}`;
+  }
+  return undefined;
+};
+
+/** Sends inputs a few at a time (enough to overlap, few enough for two shared cores); returns failures. */
+const checkAll = async (route: RouteDef, inputs: Input[]) => {
+  const failures: string[] = [];
+  for (let i = 0; i < inputs.length; i += 4) {
+    const found = await Promise.all(inputs.slice(i, i + 4).map((input, j) => check(route, input, i + j)));
+    failures.push(...found.filter((f): f is string => f !== undefined));
+  }
+  return failures;
+};
+
 test.each(routes.map((route, i) => [routeKey(route), route, i] as const))(
   '%s answers hostile input with a 4xx in the API.md error shape, never a 5xx or a hang',
   async (_key, route, index) => {
-    const failures: string[] = [];
-    const method = route.method === 'ANY' ? 'POST' : route.method;
-    const inputs = inputsFor(route, SEED + index);
-    const run = async (input: Input, n: number) => {
-      const query =
-        typeof input.query === 'string' ? input.query : new URLSearchParams(input.query ?? {}).toString();
-      const path = `${input.path ?? concrete(route.path)}${query ? `?${query}` : ''}`;
-      // Alternate admin and application tokens, so both kinds of caller meet every input.
-      const token = route.auth === 'admin' || n % 2 ? stack.adminToken : appKey;
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${token}`,
-        ...(input.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...input.headers,
-      };
-      figures.inputs++;
-      try {
-        const res = await rawRequest(stack.url, method, path, headers, input.body, TIMEOUT_MS);
-        const violation = contractViolation(res);
-        const text = input.body === undefined ? '' : input.body.toString();
-        const known = KNOWN.find((k) => k.route.test(routeKey(route)) && k.input(input.label, text));
-        if (violation && res.status >= 500 && known) {
-          figures.fiveXx++;
-          figures.knownFiveXx++;
-          knownSeen.add(known.why);
-        } else if (violation) {
-          if (res.status >= 500) figures.fiveXx++;
-          else figures.badShapes++;
-          failures.push(`${input.label}: ${violation} ${res.text.slice(0, 200)}`);
-        } else if (input.expect && res.status !== input.expect) {
-          failures.push(
-            `${input.label}: expected ${input.expect}, got ${res.status} ${res.text.slice(0, 200)}`,
-          );
-        }
-      } catch (err) {
-        if ((err as Error).message === 'timeout') figures.hangs++;
-        failures.push(`${input.label}: ${(err as Error).message}`);
-      }
-    };
-    // A few requests at a time: enough to overlap, few enough for two shared cores.
-    for (let i = 0; i < inputs.length; i += 4) {
-      await Promise.all(inputs.slice(i, i + 4).map((input, j) => run(input, i + j)));
-    }
-    expect(failures).toEqual([]);
+    expect(await checkAll(route, inputsFor(route, SEED + index))).toEqual([]);
   },
 );
+
+// Cursors are bound to the query that issued them: one from another listing, another filter or another
+// application is a 400 (or the 404 of an unknown parent), never a page of something else or a 5xx.
+test('a cursor issued for one query is refused by every other query', async () => {
+  const listings = routes.filter((r) => queryParams(r).some((p) => p.name === 'cursor'));
+  const issued: {
+    route: RouteDef;
+    query: Record<string, string>;
+    caller: 'admin' | 'app';
+    cursor: string;
+  }[] = [];
+  await stack.request('POST', '/applications', { body: { name: 'fuzz-second', scopes: ['events'] } });
+  for (const route of listings) {
+    for (const caller of ['admin', 'app'] as const) {
+      if (route.auth === 'admin' && caller === 'app') continue;
+      const query = { ...SAMPLES[routeKey(route)]?.query, limit: '1' };
+      const res = await stack.request('GET', `${concrete(route.path)}?${new URLSearchParams(query)}`, {
+        token: caller === 'admin' ? stack.adminToken : appKey,
+      });
+      const cursor = (res.body as { next_cursor?: string } | undefined)?.next_cursor;
+      if (cursor) issued.push({ route, query, caller, cursor });
+    }
+  }
+  // Enough listings hold two items after the fuzz above for the check to mean something.
+  expect(issued.length).toBeGreaterThanOrEqual(3);
+  const failures: string[] = [];
+  for (const route of listings) {
+    const inputs: Input[] = [];
+    for (const source of issued) {
+      for (const caller of ['admin', 'app'] as const) {
+        if (route.auth === 'admin' && caller === 'app') continue;
+        // Data shared by every caller (advisors, locations) pages the same for each of them.
+        const owned = queryParams(route).some((p) => p.name === 'application_id') || route.auth === 'admin';
+        const sameQuery = source.route === route && (source.caller === caller || !owned);
+        const query: Record<string, string> = {
+          ...SAMPLES[routeKey(route)]?.query,
+          limit: '1',
+          cursor: source.cursor,
+        };
+        const label = `cursor of ${source.caller}'s ${routeKey(source.route)} sent by ${caller}`;
+        if (sameQuery) {
+          inputs.push({ label, query, caller, expect: 200 });
+          inputs.push({
+            label: `${label} with another limit`,
+            query: { ...query, limit: '2' },
+            caller,
+            expect: 200,
+          });
+          for (const param of queryParams(route).filter((p) => !['limit', 'cursor'].includes(p.name))) {
+            const other =
+              param.schema.enum?.find((v) => v !== query[param.name]) ?? `${query[param.name] ?? ''}y`;
+            inputs.push({
+              label: `${label} with ${param.name} changed`,
+              query: { ...query, [param.name]: other },
+              caller,
+              expect: [400, 403, 404],
+            });
+          }
+        } else {
+          inputs.push({ label, query, caller, expect: [400, 404] });
+        }
+      }
+    }
+    failures.push(...(await checkAll(route, inputs)));
+  }
+  expect(failures).toEqual([]);
+});
