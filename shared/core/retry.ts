@@ -28,12 +28,11 @@ export const withRetries = <T>(
 };
 
 export class Unprocessed<T> extends Error {
-  constructor(
-    readonly items: T[],
-    what: string,
-  ) {
+  readonly items: T[];
+  constructor(items: T[], what: string) {
     super(`${items.length} ${what} still unprocessed`);
     this.name = 'Unprocessed';
+    this.items = items;
   }
 }
 
