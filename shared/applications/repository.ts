@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Scope } from '../core/auth.ts';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { deleteIfExists } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { Application } from './schemas.ts';
@@ -73,19 +73,7 @@ export const deleteApplication = async (id: string): Promise<boolean> => {
   );
   const item = found.Items?.[0];
   if (!item) return false;
-  try {
-    await dynamo.send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: { pk: item.pk, sk: item.sk },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
-  }
+  return deleteIfExists({ TableName: table(), Key: { pk: item.pk, sk: item.sk } });
 };
 
 export const listApplications = async (limit: number, cursor?: string): Promise<Page<Application>> => {

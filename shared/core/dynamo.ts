@@ -1,12 +1,23 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  type DeleteCommandInput,
+  type NativeAttributeValue,
+  PutCommand,
+  paginateQuery,
+  type QueryCommandInput,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws/dynamo.ts';
+
+type Item = Record<string, NativeAttributeValue>;
 
 /** A conditional write lost: the item already exists / no longer matches. Expected, not a failure. */
 export const isConditionFailure = (err: unknown): boolean =>
   (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
 /** Puts the item unless one with its key exists: true if it was written, false if it was already there. */
-export const putIfAbsent = async (tableName: string, item: Record<string, unknown>): Promise<boolean> => {
+export const putIfAbsent = async (tableName: string, item: Item): Promise<boolean> => {
   try {
     await dynamo.send(
       new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
@@ -16,4 +27,51 @@ export const putIfAbsent = async (tableName: string, item: Record<string, unknow
     if (isConditionFailure(err)) return false;
     throw err;
   }
+};
+
+const existing = (condition: string | undefined) =>
+  condition ? `attribute_exists(pk) AND (${condition})` : 'attribute_exists(pk)';
+
+/**
+ * Updates the item only if it exists (and meets the input's own condition): its attributes as
+ * `ReturnValues` asks (`ALL_NEW` by default), undefined when there is no such item. A repository
+ * returns that undefined; the use case turns it into its 404.
+ */
+export const updateIfExists = async (input: UpdateCommandInput): Promise<Item | undefined> => {
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        ReturnValues: 'ALL_NEW',
+        ...input,
+        ConditionExpression: existing(input.ConditionExpression),
+      }),
+    );
+    return out.Attributes ?? {};
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+};
+
+/** Deletes the item if it exists: false when there was none. */
+export const deleteIfExists = async (input: DeleteCommandInput): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new DeleteCommand({ ...input, ConditionExpression: existing(input.ConditionExpression) }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+/**
+ * Every item a query matches, page after page (lib-dynamodb's paginator). Only for reads bounded by
+ * their key (one user-minute, one job): request paths read one page and hand out a cursor instead.
+ */
+export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
+  const items: Item[] = [];
+  for await (const page of paginateQuery({ client: dynamo }, input)) items.push(...(page.Items ?? []));
+  return items;
 };

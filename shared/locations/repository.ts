@@ -1,9 +1,9 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { PutCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { sqs } from '../core/aws/sqs.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure, putIfAbsent } from '../core/dynamo.ts';
+import { isConditionFailure, putIfAbsent, queryAll } from '../core/dynamo.ts';
 import { queueUrl, tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { PointValues } from './averages.ts';
@@ -132,36 +132,20 @@ export const enqueueMinutes = async (minutes: UserMinute[]): Promise<void> => {
 
 /** Every stored point of a user-minute, read consistently so a point just stored is included. */
 export const minutePoints = async (m: UserMinute): Promise<PointValues[]> => {
-  const points: PointValues[] = [];
-  let start: QueryCommandInput['ExclusiveStartKey'];
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.minutePoints(m.user_id, m.minute) },
-        ProjectionExpression: '#lat, #long, #accuracy, #speed',
-        ExpressionAttributeNames: {
-          '#lat': 'lat',
-          '#long': 'long',
-          '#accuracy': 'accuracy',
-          '#speed': 'speed',
-        },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      points.push({
-        lat: item.lat as number,
-        long: item.long as number,
-        accuracy: item.accuracy as number,
-        speed: (item.speed ?? null) as number | null,
-      });
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return points;
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.minutePoints(m.user_id, m.minute) },
+    ProjectionExpression: '#lat, #long, #accuracy, #speed',
+    ExpressionAttributeNames: { '#lat': 'lat', '#long': 'long', '#accuracy': 'accuracy', '#speed': 'speed' },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    lat: item.lat as number,
+    long: item.long as number,
+    accuracy: item.accuracy as number,
+    speed: (item.speed ?? null) as number | null,
+  }));
 };
 
 /**
