@@ -17,6 +17,15 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.ts';
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  MAX_JSON_DEPTH,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+} from './json-bytes.ts';
 import { logger, metrics, tracing } from './observability.ts';
 import { zodDetails } from './validation.ts';
 
@@ -79,9 +88,6 @@ const parseWith = <S extends Schema>(schema: S | undefined, value: unknown, wher
   return result.data as Out<S>;
 };
 
-/** Deeper bodies are refused before parsing: recursive code downstream must not run out of stack. */
-export const MAX_JSON_DEPTH = 64;
-
 /** The deepest nesting of objects/arrays in JSON text, counted on the bytes (strings skipped). */
 export const jsonDepth = (raw: Buffer): number => {
   let depth = 0;
@@ -90,11 +96,11 @@ export const jsonDepth = (raw: Buffer): number => {
   for (let i = 0; i < raw.length; i++) {
     const c = raw[i];
     if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) deepest = Math.max(deepest, ++depth);
-    else if (c === 0x7d || c === 0x5d) depth--;
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_OBJECT || c === OPEN_ARRAY) deepest = Math.max(deepest, ++depth);
+    else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) depth--;
   }
   return deepest;
 };

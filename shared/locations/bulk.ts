@@ -6,7 +6,8 @@ import {
   unsupportedMediaType,
   validationError,
 } from '../core/errors.ts';
-import { jsonDepth, MAX_JSON_DEPTH } from '../core/http.ts';
+import { jsonDepth } from '../core/http.ts';
+import { MAX_JSON_DEPTH } from '../core/json-bytes.ts';
 import { checkDatapoint, type Datapoint } from './datapoint.ts';
 
 export const MAX_ROWS = 10_000;

@@ -4,7 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { deleteIfExists, queryAll, updateIfExists } from '../../../shared/core/dynamo.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
-beforeEach(() => ddb.reset());
+beforeEach(() => {
+  ddb.reset();
+});
 const conditionFailed = () => Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
 
 describe('core DynamoDB helpers', () => {

@@ -2,14 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { notFound } from '../../../shared/core/errors.ts';
-import {
-  type HttpEvent,
-  httpRoute,
-  jsonDepth,
-  MAX_JSON_DEPTH,
-  ok,
-  toErrorResponse,
-} from '../../../shared/core/http.ts';
+import { type HttpEvent, httpRoute, jsonDepth, ok, toErrorResponse } from '../../../shared/core/http.ts';
+import { MAX_JSON_DEPTH } from '../../../shared/core/json-bytes.ts';
 
 const context = {
   functionName: 'test',
