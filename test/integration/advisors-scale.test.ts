@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { startTestStack, type TestStack } from './harness.ts';
+import { allPages, startTestStack, type TestStack } from './harness.ts';
 
 // A file of 10,000 clients goes through one import request (100 conditional puts per transaction):
 // ~15 s on DynamoDB Local on a busy 2-core machine, inside the route's 29 s.
@@ -32,23 +32,10 @@ test('imports 10,000 clients in one request, and re-importing the same file chan
     advisors: { created: 50, updated: 0 },
   });
 
-  let listed = 0;
-  let last = '';
-  let cursor: string | null = null;
-  do {
-    const page: {
-      body: { items: { last_name: string; total_value: number }[]; next_cursor: string | null };
-    } = await stack.request(
-      'GET',
-      `/clients?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-    );
-    for (const client of page.body.items) {
-      expect(client.last_name >= last).toBe(true);
-      last = client.last_name;
-    }
-    listed += page.body.items.length;
-    cursor = page.body.next_cursor;
-  } while (cursor);
+  const { items } = await allPages<{ last_name: string }>(stack, '/clients?limit=1000');
+  const names = items.map((client) => client.last_name);
+  expect(names).toEqual([...names].sort());
+  const listed = items.length;
   expect(listed).toBe(CLIENTS);
 
   const again = await stack.request('POST', '/advisors/import', { body: file });

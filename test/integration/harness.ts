@@ -161,3 +161,27 @@ export const eventually = async <T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 };
+
+/**
+ * Walks a listing to its end with the cursors it hands out (`path` may carry its own query): every
+ * item in order and each page's size. A page that is not a 200 fails the walk.
+ */
+export const allPages = async <T = Record<string, unknown>>(
+  stack: TestStack,
+  path: string,
+  options: { token?: string } = {},
+) => {
+  const items: T[] = [];
+  const sizes: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const separator = path.includes('?') ? '&' : '?';
+    const url: string = cursor ? `${path}${separator}cursor=${encodeURIComponent(cursor)}` : path;
+    const page = await stack.request('GET', url, options);
+    if (page.status !== 200) throw new Error(`GET ${url}: ${page.status} ${page.text}`);
+    items.push(...(page.body.items as T[]));
+    sizes.push(page.body.items.length);
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return { items, sizes };
+};

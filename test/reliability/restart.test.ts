@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { type ReferenceServer, startReferenceServer } from '../../local/bus/ref-server.ts';
 import { expectedStats } from '../integration/bus-expected.ts';
-import { createApp, eventually, startTestStack, type TestStack } from '../integration/harness.ts';
+import { allPages, createApp, eventually, startTestStack, type TestStack } from '../integration/harness.ts';
 import { advisorsFile, pageview, point } from './inputs.ts';
 
 // Every feature with background work is given some, then the stack is restarted (SIGTERM) while that
@@ -155,18 +155,8 @@ test('a presigned upload stored just before the restart is imported', async () =
 });
 
 test('advisors and clients imported before the restart are all there, and a re-import changes nothing', async () => {
-  const pages = async (path: string) => {
-    let n = 0;
-    let cursor: string | null = null;
-    do {
-      const res: { body: { items: unknown[]; next_cursor: string | null } } = await get(
-        `${path}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
-      );
-      n += res.body.items.length;
-      cursor = res.body.next_cursor;
-    } while (cursor);
-    return n;
-  };
+  const pages = async (path: string) =>
+    (await allPages(stack, `${path}?limit=1000`, { token: key })).items.length;
   expect(await settle('clients', CLIENTS, () => pages('/clients'), 5_000)).toBe(CLIENTS);
   expect(await settle('advisors', ADVISORS, () => pages('/advisors'), 5_000)).toBe(ADVISORS);
   const again = await stack.request('POST', '/advisors/import', {

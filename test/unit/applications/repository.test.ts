@@ -1,6 +1,7 @@
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { conditionFailed } from '../helpers/aws-errors.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeAll(() => {
@@ -32,9 +33,7 @@ describe('applications repository', () => {
   test('a delete that loses a race to another delete reports false', async () => {
     const { deleteApplication } = await import('../../../shared/applications/repository.ts');
     ddb.on(QueryCommand).resolves({ Items: [{ pk: 'KEY#h', sk: 'APP' }] });
-    ddb
-      .on(DeleteCommand)
-      .rejects(Object.assign(new Error('gone'), { name: 'ConditionalCheckFailedException' }));
+    ddb.on(DeleteCommand).rejects(conditionFailed());
     expect(await deleteApplication('x')).toBe(false);
   });
 });

@@ -2,12 +2,12 @@ import { DeleteCommand, DynamoDBDocumentClient, QueryCommand, UpdateCommand } fr
 import { beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deleteIfExists, queryAll, updateIfExists } from '../../../shared/core/dynamo.ts';
+import { conditionFailed } from '../helpers/aws-errors.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeEach(() => {
   ddb.reset();
 });
-const conditionFailed = () => Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
 
 describe('core DynamoDB helpers', () => {
   test('queryAll follows LastEvaluatedKey to the last page', async () => {

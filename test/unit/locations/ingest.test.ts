@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { conditionFailed } from '../helpers/aws-errors.ts';
 import { useSecrets } from '../helpers/secrets.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -16,7 +17,6 @@ beforeEach(() => {
   sqs.reset();
 });
 
-const conditionFailed = () => Object.assign(new Error('exists'), { name: 'ConditionalCheckFailedException' });
 const record = (messageId: string, body: unknown) =>
   ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) }) as SQSRecord;
 
