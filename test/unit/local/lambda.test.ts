@@ -48,6 +48,18 @@ describe('a local Lambda function', () => {
     });
   });
 
+  test('an init past Lambda’s init bound goes on, and its overrun comes out of the first invocation', async () => {
+    const fn = lambda({ initTimeoutMs: 200, timeoutSeconds: 2, env: { PROBE_INIT_DELAY_MS: '900' } });
+    const first = (await fn.invoke({})) as Probe;
+    expect(first.remainingMs).toBeLessThanOrEqual(2000 - 600);
+    expect(((await fn.invoke({})) as Probe).remainingMs).toBeGreaterThan(1500);
+  });
+
+  test('an init that outlasts the bound and the function timeout together fails the invocation', async () => {
+    const fn = lambda({ initTimeoutMs: 100, timeoutSeconds: 1, env: { PROBE_INIT_DELAY_MS: '3000' } });
+    await expect(fn.invoke({})).rejects.toThrow('init timed out after 1100 ms');
+  });
+
   test('keeps module state across warm invocations, and never shares it with another function', async () => {
     const a = lambda();
     const b = lambda();
