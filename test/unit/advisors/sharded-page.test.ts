@@ -23,7 +23,9 @@ const names = (n: number) => Array.from({ length: n }, (_, i) => `name${String(i
 /** Deals names over shards the way a hash would: unevenly, but deterministically. */
 const deal = (all: string[], shards: number) => {
   const out: string[][] = Array.from({ length: shards }, () => []);
-  all.forEach((name, i) => out[(i * 7 + (i >> 3)) % shards]!.push(name));
+  all.forEach((name, i) => {
+    out[(i * 7 + (i >> 3)) % shards]!.push(name);
+  });
   return out;
 };
 const identity = (s: string) => s;
