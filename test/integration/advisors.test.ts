@@ -256,14 +256,23 @@ describe('availability and assignment', () => {
     expect(calPage.body.items).toEqual([]);
     expect(calPage.body.total_value).toBe(0);
     expect(calPage.body.advisor.client_count).toBe(0);
+    // The same assignment again changes nothing: counted once.
+    const again = await stack.request('PUT', `/clients/${cassie.id}/advisor`, {
+      body: { advisor_id: lexi.id },
+    });
+    expect(again.body).toEqual(moved.body);
     const lexiPage = await stack.request('GET', `/advisors/${lexi.id}/clients`);
     expect(lexiPage.body.items.map((c: Listed) => c.id)).toEqual([cassie.id]);
     expect(lexiPage.body.total_value).toBe(10.5);
+    expect(lexiPage.body.advisor.client_count).toBe(1);
 
     const del = await stack.request('DELETE', `/clients/${cassie.id}/advisor`);
     expect(del.status).toBe(204);
     expect((await clientNamed('Cassie', 'Howard')).advisor_id).toBeNull();
-    expect((await stack.request('GET', `/advisors/${lexi.id}/clients`)).body.items).toEqual([]);
+    const emptied = await stack.request('GET', `/advisors/${lexi.id}/clients`);
+    expect(emptied.body.items).toEqual([]);
+    expect(emptied.body.total_value).toBe(0);
+    expect(emptied.body.advisor.client_count).toBe(0);
   });
 
   test('re-importing a changed file updates in place and keeps the assignment and availability', async () => {
@@ -326,6 +335,7 @@ describe('availability and assignment', () => {
       const page = await stack.request('GET', `/advisors/${advisor.id}/clients`);
       if (page.body.items.some((c: Listed) => c.id === client.id)) holding.push(advisor.id);
       expect(page.body.advisor.client_count).toBe(page.body.items.length);
+      expect(page.body.total_value).toBe(page.body.items.length * 5);
     }
     expect(holding).toEqual([final]);
   });
