@@ -340,6 +340,40 @@ describe('availability and assignment', () => {
     expect(holding).toEqual([final]);
   });
 
+  test('an import changing accounts while the same clients are reassigned leaves every advisor’s count and total exact', async () => {
+    const people = Array.from({ length: 12 }, (_, i) => ({ first_name: 'Racing', last_name: `Client ${i}` }));
+    const withValue = (value: number) => ({
+      clients: people.map((p, i) => ({ ...p, accounts: [{ type: 'ira', value: value + i }] })),
+      financial_advisors: [{ name: 'Race From' }, { name: 'Race To' }],
+    });
+    await importFile(withValue(10));
+    const [from, to] = await Promise.all(['Race From', 'Race To'].map(advisorNamed));
+    const clients = await Promise.all(people.map((p) => clientNamed(p.first_name, p.last_name)));
+    for (const c of clients) {
+      await stack.request('PUT', `/clients/${c.id}/advisor`, { body: { advisor_id: from.id } });
+    }
+    const [changed, ...moves] = await Promise.all([
+      importFile(withValue(1000)),
+      ...clients.map((c, i) =>
+        i % 2 === 0
+          ? stack.request('PUT', `/clients/${c.id}/advisor`, { body: { advisor_id: to.id } })
+          : stack.request('DELETE', `/clients/${c.id}/advisor`),
+      ),
+    ]);
+    expect(changed.body.clients).toEqual({ created: 0, updated: 12 });
+    expect(moves.map((m) => m.status)).toEqual(clients.map((_, i) => (i % 2 === 0 ? 200 : 204)));
+    for (const [advisor, held] of [
+      [from, 0],
+      [to, 6],
+    ] as const) {
+      const page = await stack.request('GET', `/advisors/${advisor.id}/clients`);
+      expect(page.body.items).toHaveLength(held);
+      expect(page.body.advisor.client_count).toBe(held);
+      // Clients 0, 2, …, 10 at 1000 + i each: 6,030
+      expect(page.body.total_value).toBe(held === 0 ? 0 : 6 * 1000 + 30);
+    }
+  });
+
   test('unknown ids are 404 and a malformed body is 400', async () => {
     await importFile(fixture);
     const nick = await advisorNamed('Nick Miller');
