@@ -13,15 +13,18 @@ import { tableName } from '../core/env.ts';
 //   gsi2 on advisors: ADVISORS                         / name#id        every advisor, by name
 //
 // Partitions that every writer shares, against DynamoDB's 1,000 WCU/s per partition:
-// - CLIENTS takes a write for every client written (imports create and update up to 20,000 per request,
-//   100 per transaction, 4 transactions in flight: deployed, several thousand items a second, ~1 WCU
-//   each), so it is spread over CLIENT_SHARDS partitions by a hash of the id, and the listing merges
-//   them (sharded-page.ts).
+// - CLIENTS takes a write for every client written, assignments included. An import creates or updates
+//   up to 20,000 clients in one request, 100 per transaction with 4 in flight: ~700 a second on DynamoDB
+//   Local here, several times that deployed, at ~1 WCU each (a client of a few accounts is well under
+//   1 KB). One partition would throttle the import at 1,000 a second; 8 shards take 8,000, and each
+//   extra shard costs every page of the listing one more Query (sharded-page.ts merges them).
 // - ADVISORS and ADVISORS#available|unavailable take a write only when an advisor is created, renamed or
 //   has its availability changed: at most 1,000 per import file, and nothing per assignment, because the
 //   counters live on the book, which no index projects. Unsharded, so a page of advisors stays one Query.
-// - An advisor's book takes two writes (a transaction) per assignment to or from that advisor: ~500
-//   assignments a second to one advisor, far beyond people assigning clients.
+// - An advisor's book takes a transactional write (2 WCU) per assignment to or from that advisor: ~500
+//   assignments a second to one advisor, far beyond people assigning clients; an import changing many
+//   of one advisor's clients writes the book once per transaction of 99 clients.
+// - ADVISOR#<id> in gsi1 takes the writes of one advisor's clients only: not shared by every writer.
 export const CLIENT_SHARDS = 8;
 
 /** The shard of a client's listing entry: stable, and even over ids (they are hashes themselves). */
