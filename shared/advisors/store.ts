@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
+import { type RetryPolicy, untilNoneLeft } from '../core/retry.ts';
 import { keys, table } from './keys.ts';
 
 // The DynamoDB plumbing the feature's writes and reads share: one retry policy, what a cancelled
@@ -12,12 +13,14 @@ export type Item = Record<string, NativeAttributeValue>;
 /**
  * The feature's one retry policy, for what another attempt can fix: transactions cancelled by
  * contention or throttling, conditions that lost to a concurrent write, keys BatchGetItem left
- * unprocessed. Capped, with full jitter (as the AWS SDK's own retry strategy).
+ * unprocessed. Capped, with full jitter, in the shape of shared/core/retry.ts; the loops that reread
+ * between attempts wait through `backoff`, the same formula.
  */
-export const CONTENTION = { attempts: 10, baseMs: 20, capMs: 1000 } as const;
+export const CONTENTION: RetryPolicy = { attempts: 10, baseMs: 20, capMs: 1000 };
 
+/** The wait after the `attempt`-th call (1-based): uniform in [0, min(cap, base·2^(attempt-1))]. */
 export const backoff = (attempt: number) =>
-  sleep(Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** attempt));
+  sleep(Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** (attempt - 1)));
 
 /** The cancellation code of an action whose condition failed. */
 export const CONDITION_FAILED = 'ConditionalCheckFailed';
@@ -43,31 +46,29 @@ export const batchGet = async (
   options: { projection?: string; names?: Record<string, string>; consistent: boolean },
 ): Promise<Item[]> => {
   const found: Item[] = [];
-  await mapBounded(chunks(itemKeys, 100), 8, async (batch) => {
-    let pending: Item[] = batch;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > CONTENTION.attempts) {
-        throw new Error(
-          `BatchGetItem left ${pending.length} keys unprocessed after ${CONTENTION.attempts} attempts`,
-        );
-      }
-      if (attempt > 1) await backoff(attempt);
-      const out = await dynamo.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table()]: {
-              Keys: pending,
-              ConsistentRead: options.consistent,
-              ProjectionExpression: options.projection,
-              ExpressionAttributeNames: options.names,
+  await mapBounded(chunks(itemKeys, 100), 8, (batch) =>
+    untilNoneLeft(
+      CONTENTION,
+      batch,
+      async (pending) => {
+        const out = await dynamo.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table()]: {
+                Keys: pending,
+                ConsistentRead: options.consistent,
+                ProjectionExpression: options.projection,
+                ExpressionAttributeNames: options.names,
+              },
             },
-          },
-        }),
-      );
-      found.push(...(out.Responses?.[table()] ?? []));
-      pending = (out.UnprocessedKeys?.[table()]?.Keys as Item[] | undefined) ?? [];
-    }
-  });
+          }),
+        );
+        found.push(...(out.Responses?.[table()] ?? []));
+        return (out.UnprocessedKeys?.[table()]?.Keys as Item[] | undefined) ?? [];
+      },
+      'keys of a BatchGetItem',
+    ),
+  );
   return found;
 };
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { conditionFailed, transactionCanceled } from '../helpers/aws-errors.ts';
 import { useSecrets } from '../helpers/secrets.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -20,13 +21,6 @@ beforeEach(() => {
 });
 const repository = () => import('../../../shared/advisors/repository.ts');
 const importStore = () => import('../../../shared/advisors/import-store.ts');
-const conditionFailed = Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
-/** A TransactWriteItems cancellation as DynamoDB reports it: one reason per action, in order. */
-const cancelled = (codes: string[]) =>
-  Object.assign(new Error(`Transaction cancelled, please refer cancellation reasons [${codes.join(', ')}]`), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 const client = (i: number, total_cents = 0) => ({
   id: `cl_${i}`,
   first_name: 'A',
@@ -117,7 +111,7 @@ describe('moving a client between advisors', () => {
       .resolves({ Item: { ...clientItem, advisor_id: 'adv_2' } });
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['ConditionalCheckFailed', 'None', 'None']))
+      .rejectsOnce(transactionCanceled(['ConditionalCheckFailed', 'None', 'None']))
       .resolves({});
     expect(await moveClient('cl_1', 'adv_1')).toMatchObject({ client: { advisor_id: 'adv_1' } });
     const [first, second] = transactions();
@@ -131,7 +125,7 @@ describe('moving a client between advisors', () => {
   test('an advisor made unavailable after the check is refused inside the transaction', async () => {
     const { moveClient } = await repository();
     ddb.on(GetCommand).resolves({ Item: { ...clientItem } });
-    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed', 'None']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None']));
     expect(await moveClient('cl_1', 'adv_1')).toEqual({ refused: 'unavailable' });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
@@ -142,14 +136,14 @@ describe('moving a client between advisors', () => {
     ddb.on(GetCommand).resolves({ Item: { ...clientItem } });
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['TransactionConflict', 'None', 'None']))
+      .rejectsOnce(transactionCanceled(['TransactionConflict', 'None', 'None']))
       .resolves({});
     expect(await moveClient('cl_1', 'adv_1')).toMatchObject({ client: { advisor_id: 'adv_1' } });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
 
     ddb.reset();
     ddb.on(GetCommand).resolves({ Item: { ...clientItem } });
-    ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict', 'None', 'None']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['TransactionConflict', 'None', 'None']));
     expect(await moveClient('cl_1', 'adv_1')).toEqual({ refused: 'contended' });
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(CONTENTION.attempts);
   }, 30_000);
@@ -157,7 +151,7 @@ describe('moving a client between advisors', () => {
   test('a transaction refused for a reason another attempt cannot change is an error', async () => {
     const { moveClient } = await repository();
     ddb.on(GetCommand).resolves({ Item: { ...clientItem } });
-    ddb.on(TransactWriteCommand).rejects(cancelled(['ValidationError', 'None', 'None']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['ValidationError', 'None', 'None']));
     await expect(moveClient('cl_1', 'adv_1')).rejects.toThrow('Transaction cancelled');
   });
 });
@@ -220,7 +214,7 @@ describe('imports', () => {
     const changed = client(1, 500);
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['ConditionalCheckFailed']))
+      .rejectsOnce(transactionCanceled(['ConditionalCheckFailed']))
       .resolves({});
     ddb.on(BatchGetCommand).resolves({ Responses: { advisors: [stored(changed, 'adv_9', 200)] } });
     await saveImport(
@@ -240,7 +234,7 @@ describe('imports', () => {
     const { saveImport } = await importStore();
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['None', 'ConditionalCheckFailed', 'None', 'ConditionalCheckFailed']))
+      .rejectsOnce(transactionCanceled(['None', 'ConditionalCheckFailed', 'None', 'ConditionalCheckFailed']))
       .resolves({});
     // cl_1 was created with other accounts and assigned; cl_3 was created just as this file has it.
     ddb.on(BatchGetCommand).resolves({
@@ -277,13 +271,13 @@ describe('imports', () => {
     };
     ddb
       .on(TransactWriteCommand)
-      .rejectsOnce(cancelled(['None', 'TransactionConflict']))
+      .rejectsOnce(transactionCanceled(['None', 'TransactionConflict']))
       .resolves({});
     await saveImport(plan, noStored);
     expect(transactions().map((t) => t.length)).toEqual([2, 2]);
 
     ddb.reset();
-    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ValidationError']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ValidationError']));
     await expect(saveImport(plan, noStored)).rejects.toThrow('Transaction cancelled');
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
   });
@@ -291,7 +285,7 @@ describe('imports', () => {
   test('contention that never passes fails the import after a bounded number of attempts', async () => {
     const { saveImport } = await importStore();
     const { CONTENTION } = await import('../../../shared/advisors/store.ts');
-    ddb.on(TransactWriteCommand).rejects(cancelled(['TransactionConflict']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['TransactionConflict']));
     await expect(
       saveImport(
         { clients: { create: [client(0)], update: [] }, advisors: { create: [], update: [] } },
@@ -420,7 +414,7 @@ describe('pages', () => {
       .resolves({ Attributes: { id: 'adv_1', name: 'Nick', focus_areas: [], available: false } });
     ddb.on(GetCommand).resolves({ Item: { client_count: 3 } });
     expect(await setAvailability('adv_1', false)).toMatchObject({ available: false, client_count: 3 });
-    ddb.on(UpdateCommand).rejects(conditionFailed);
+    ddb.on(UpdateCommand).rejects(conditionFailed());
     expect(await setAvailability('adv_x', false)).toBeUndefined();
   });
 });

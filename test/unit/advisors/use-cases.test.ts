@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { transactionCanceled } from '../helpers/aws-errors.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeAll(() => {
@@ -13,11 +14,6 @@ const useCases = () => import('../../../shared/advisors/use-cases.ts');
 const advisorKey = { pk: 'ADVISOR#adv_1', sk: 'ADVISOR' };
 const clientKey = { pk: 'CLIENT#cl_1', sk: 'CLIENT' };
 const clientItem = { id: 'cl_1', first_name: 'Rue', last_name: 'Bennett', total_cents: 0 };
-const cancelled = (codes: string[]) =>
-  Object.assign(new Error('Transaction cancelled'), {
-    name: 'TransactionCanceledException',
-    CancellationReasons: codes.map((Code) => ({ Code })),
-  });
 
 describe('assigning an advisor', () => {
   test('an unknown advisor is a 404, whatever the client', async () => {
@@ -38,7 +34,7 @@ describe('assigning an advisor', () => {
     const { assignAdvisor } = await useCases();
     ddb.on(GetCommand, { Key: advisorKey }).resolves({ Item: { available: true } });
     ddb.on(GetCommand, { Key: clientKey }).resolves({ Item: clientItem });
-    ddb.on(TransactWriteCommand).rejects(cancelled(['None', 'ConditionalCheckFailed', 'None']));
+    ddb.on(TransactWriteCommand).rejects(transactionCanceled(['None', 'ConditionalCheckFailed', 'None']));
     await expect(assignAdvisor('cl_1', 'adv_1')).rejects.toMatchObject({ status: 409 });
   });
 
