@@ -16,7 +16,8 @@ import {
 
 const conflictResponse = {
   '409': {
-    description: 'The advisor is unavailable',
+    description:
+      'The advisor is unavailable, or the client is being reassigned by many requests at once (try again)',
     content: { 'application/json': { schema: errorBody } },
   },
 };
@@ -77,6 +78,9 @@ export const advisorsPaths: ZodOpenApiPathsObject = {
     get: {
       tags: ['advisors'],
       summary: 'List clients by last then first name',
+      description:
+        'Deployed, the list reads a secondary index, so a new or changed client shows here after at most ' +
+        'a moment (eventually consistent).',
       requestParams: { query: pageQuery },
       responses: { '200': jsonResponse('A page of clients', listOf(clientSummary)), ...errorResponses },
     },
@@ -84,7 +88,10 @@ export const advisorsPaths: ZodOpenApiPathsObject = {
   '/clients/{client_id}/advisor': {
     put: {
       tags: ['advisors'],
-      summary: "Assign the client's advisor, replacing any previous one in one atomic write",
+      summary: "Assign the client's advisor, replacing any previous one in one transaction",
+      description:
+        "The client and both advisors' client counts and totals change together; assigning the advisor " +
+        'the client already has changes nothing.',
       requestParams: { path: clientIdPath },
       requestBody: jsonBody(assignBody),
       responses: { '200': jsonResponse('The client', clientSummary), ...errorResponses, ...conflictResponse },

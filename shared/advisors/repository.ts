@@ -1,268 +1,41 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  BatchGetCommand,
-  GetCommand,
-  type NativeAttributeValue,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { chunks, mapBounded } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
-import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
-import type {
-  AdvisorContent,
-  AdvisorRecord,
-  ClientContent,
-  ClientRecord,
-  ImportPlan,
-} from './import-plan.ts';
+import { CLIENT_SHARDS, keys, table } from './keys.ts';
 import { fromCents } from './money.ts';
 import type { Advisor, AdvisorClient, ClientSummary } from './schemas.ts';
+import { mergeShards } from './sharded-page.ts';
+import {
+  backoff,
+  batchGet,
+  bookChange,
+  CONDITION_FAILED,
+  CONTENTION,
+  cancellationCodes,
+  contended,
+  type Item,
+  isTransient,
+} from './store.ts';
 
-// One item per client and per advisor. Every access pattern is a GetItem or a Query, never a Scan:
-//   client          pk CLIENT#<id>            sk CLIENT
-//   advisor         pk ADVISOR#<id>           sk ADVISOR
-//   gsi1 on clients:  ADVISOR#<advisor id>    / last#first#id   an advisor's clients, by name
-//   gsi1 on advisors: ADVISORS#available|unavailable / name#id  advisors filtered by availability
-//   gsi2 on clients:  CLIENTS                 / last#first#id   every client, by name
-//   gsi2 on advisors: ADVISORS                / name#id         every advisor, by name
-// The assignment lives only on the client item (advisor_id + its gsi1 keys), so replacing it is one
-// atomic write and a client is in exactly one advisor's gsi1 partition, or none.
-const keys = {
-  client: (id: string) => ({ pk: `CLIENT#${id}`, sk: 'CLIENT' }),
-  advisor: (id: string) => ({ pk: `ADVISOR#${id}`, sk: 'ADVISOR' }),
-  advisorClients: (advisorId: string) => `ADVISOR#${advisorId}`,
-  availability: (available: boolean) => (available ? 'ADVISORS#available' : 'ADVISORS#unavailable'),
-  allClients: 'CLIENTS',
-  allAdvisors: 'ADVISORS',
-};
+// Listings and assignments. Every page is one Query of the index that serves it (or one per shard of
+// the client listing) plus the books of the advisors on it: its cost follows the page, not the data.
+// An assignment lives on the client item (advisor_id and its gsi1 keys), so a client is in exactly one
+// advisor's gsi1 partition, or none; it changes in one transaction with the books it moves between.
 
-const table = () => tableName('advisors');
-
-type Item = Record<string, NativeAttributeValue>;
-
-// BatchGetItem takes at most 100 keys and may hand back some unprocessed under load: retried with backoff.
-const batchGet = async (
-  itemKeys: Item[],
-  projection: string,
-  names?: Record<string, string>,
-): Promise<Item[]> => {
-  const found: Item[] = [];
-  await mapBounded(chunks(itemKeys, 100), 8, async (batch) => {
-    let pending: Item[] = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
-      const out = await dynamo.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [table()]: {
-              Keys: pending,
-              ConsistentRead: true,
-              ProjectionExpression: projection,
-              ExpressionAttributeNames: names,
-            },
-          },
-        }),
-      );
-      found.push(...(out.Responses?.[table()] ?? []));
-      pending = (out.UnprocessedKeys?.[table()]?.Keys as Item[] | undefined) ?? [];
-    }
-  });
-  return found;
-};
-
-/** The importable content of the stored clients and advisors with these ids (missing ids are absent). */
-export const loadStoredContent = async (clientIds: string[], advisorIds: string[]) => {
-  const [clients, advisors] = await Promise.all([
-    batchGet(clientIds.map(keys.client), 'id, first_name, last_name, accounts'),
-    batchGet(advisorIds.map(keys.advisor), 'id, #name, focus_areas', { '#name': 'name' }),
-  ]);
-  return {
-    clients: new Map(clients.map((c) => [c.id as string, c as ClientContent])),
-    advisors: new Map(advisors.map((a) => [a.id as string, a as AdvisorContent])),
-  };
-};
-
-// A new entity is put only while it is still absent; one that appeared since this import read the
-// table (a concurrent import created it, and it may have been assigned since) gets the content update
-// instead. Entities that already exist are changed with UpdateItem setting only the imported content.
-// Either way an import never drops an assignment or an availability.
-const newClientItem = (c: ClientRecord): Item => ({
-  ...keys.client(c.id),
-  ...c,
-  gsi2pk: keys.allClients,
-  gsi2sk: c.name_key,
+/** An advisor's book as stored; an advisor that never had a client has none. */
+const bookFigures = (book: Item | undefined) => ({
+  clients: (book?.client_count as number | undefined) ?? 0,
+  cents: (book?.total_cents as number | undefined) ?? 0,
 });
 
-const newAdvisorItem = (a: AdvisorRecord): Item => ({
-  ...keys.advisor(a.id),
-  ...a,
-  available: true,
-  gsi1pk: keys.availability(true),
-  gsi1sk: a.name_key,
-  gsi2pk: keys.allAdvisors,
-  gsi2sk: a.name_key,
-});
-
-const updateClientContent = (c: ClientRecord) =>
-  dynamo.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: keys.client(c.id),
-      UpdateExpression:
-        'SET first_name = :first, last_name = :last, accounts = :accounts, total_cents = :total',
-      ExpressionAttributeValues: {
-        ':first': c.first_name,
-        ':last': c.last_name,
-        ':accounts': c.accounts,
-        ':total': c.total_cents,
-      },
-    }),
-  );
-
-const updateAdvisorContent = (a: AdvisorRecord) =>
-  dynamo.send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: keys.advisor(a.id),
-      UpdateExpression: 'SET #name = :name, focus_areas = :focus',
-      ExpressionAttributeNames: { '#name': 'name' },
-      ExpressionAttributeValues: { ':name': a.name, ':focus': a.focus_areas },
-    }),
-  );
-
-// New entities go 100 per TransactWriteItems, each Put conditional on absence: the only DynamoDB write
-// that batches conditional writes (BatchWriteItem cannot be conditional). A 20,000-client file is 200
-// calls instead of 20,000, which is what sets the import's pace (the SDK's CPU per call in the Lambda;
-// DynamoDB Local writes ~3x more items per second this way). A transaction is all or nothing: when it is
-// cancelled, the entities whose condition failed get the content update, and the rest, cancelled only
-// with them or by contention, go again without them. 100 entities of at most ~10 KB (the schema's limits)
-// stay under the 4 MB a transaction may carry.
-const TRANSACTION_MAX = 100;
-const CREATE_ATTEMPTS = 6;
-const CREATE_BACKOFF = { baseMs: 50, capMs: 2000 };
-
-/** Why an action of a cancelled transaction may go again: none of its own, or contention that passes. */
-const RETRIED_CANCELLATIONS = new Set(['None', 'TransactionConflict', 'ThrottlingError']);
-const EXISTS = 'ConditionalCheckFailed';
-const answerable = (code: string) => code === EXISTS || RETRIED_CANCELLATIONS.has(code);
-
-/** Each action's cancellation code, in order, if `err` is a cancelled transaction. */
-const cancellationCodes = (err: unknown): string[] | undefined => {
-  const { name, CancellationReasons } = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return name === 'TransactionCanceledException'
-    ? (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-    : undefined;
-};
-
-const createEach = async <T>(
-  chunk: T[],
-  itemOf: (entity: T) => Item,
-  otherwise: (entity: T) => Promise<unknown>,
-) => {
-  let pending = chunk;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: pending.map((entity) => ({
-            Put: {
-              TableName: table(),
-              Item: itemOf(entity),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
-        }),
-      );
-      return;
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (!codes?.every(answerable) || attempt === CREATE_ATTEMPTS) throw err;
-      await mapBounded(
-        pending.filter((_, i) => codes[i] === EXISTS),
-        8,
-        otherwise,
-      );
-      pending = pending.filter((_, i) => codes[i] !== EXISTS);
-      // Full jitter, only when something else held the items: a condition failure is no reason to wait.
-      if (codes.some((code) => code !== 'None' && code !== EXISTS)) {
-        const { baseMs, capMs } = CREATE_BACKOFF;
-        await sleep(Math.random() * Math.min(capMs, baseMs * 2 ** attempt));
-      }
-    }
-  }
-};
-
-/** Creates each entity while absent (else `otherwise`), in transactions of 100, 4 in flight. */
-const createAll = <T>(
-  entities: T[],
-  itemOf: (entity: T) => Item,
-  otherwise: (entity: T) => Promise<unknown>,
-) => mapBounded(chunks(entities, TRANSACTION_MAX), 4, (chunk) => createEach(chunk, itemOf, otherwise));
-
-export const saveImport = async (plan: ImportPlan) => {
-  await Promise.all([
-    createAll(plan.clients.create, newClientItem, updateClientContent),
-    createAll(plan.advisors.create, newAdvisorItem, updateAdvisorContent),
-    mapBounded(plan.clients.update, 16, async (c) => void (await updateClientContent(c))),
-    mapBounded(plan.advisors.update, 8, async (a) => void (await updateAdvisorContent(a))),
-  ]);
-};
-
-/** Every page of a query, for the aggregates that must cover a whole partition. */
-const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
-  const items: Item[] = [];
-  let start: Item | undefined;
-  do {
-    const out = await dynamo.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-};
-
-const clientsOf = (advisorId: string, projection: string) =>
-  queryAll({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.advisorClients(advisorId) },
-    ProjectionExpression: projection,
-  });
-
-// Counted from the same index the client list reads, so the count cannot drift from the list the way
-// a maintained counter could (a counter would need a transaction with every reassignment).
-const clientCount = async (advisorId: string): Promise<number> => {
-  let count = 0;
-  let start: Item | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.advisorClients(advisorId) },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += out.Count ?? 0;
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return count;
-};
-
-const toAdvisor = (item: Item, clients: number): Advisor => ({
+const toAdvisor = (item: Item, book: Item | undefined): Advisor => ({
   id: item.id as string,
   name: item.name as string,
   focus_areas: (item.focus_areas as string[] | undefined) ?? [],
   available: item.available as boolean,
-  client_count: clients,
+  client_count: bookFigures(book).clients,
 });
 
 const toClientSummary = (item: Item): ClientSummary => ({
@@ -284,25 +57,12 @@ const toAdvisorClient = (item: Item): AdvisorClient => ({
   total_value: fromCents(item.total_cents as number),
 });
 
-const withCounts = async (items: Item[]): Promise<Advisor[]> => {
-  const advisors: Advisor[] = new Array(items.length);
-  await mapBounded(
-    items.map((item, i) => ({ item, i })),
-    16,
-    async ({ item, i }) => {
-      advisors[i] = toAdvisor(item, await clientCount(item.id as string));
-    },
-  );
-  return advisors;
-};
-
-const getAdvisorItem = async (id: string): Promise<Item | undefined> =>
-  (await dynamo.send(new GetCommand({ TableName: table(), Key: keys.advisor(id), ConsistentRead: true })))
-    .Item;
+const getItem = async (key: Item): Promise<Item | undefined> =>
+  (await dynamo.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }))).Item;
 
 /** Whether the advisor takes new clients, read consistently; undefined when there is no such advisor. */
 export const advisorAvailability = async (id: string): Promise<boolean | undefined> =>
-  (await getAdvisorItem(id))?.available as boolean | undefined;
+  (await getItem(keys.advisor(id)))?.available as boolean | undefined;
 
 export const listAdvisors = async (
   available: boolean | undefined,
@@ -323,8 +83,15 @@ export const listAdvisors = async (
       ExclusiveStartKey: await decodeCursor(scope, cursor),
     }),
   );
+  const items = out.Items ?? [];
+  // Eventually consistent, like the index page they go with.
+  const books = await batchGet(
+    items.map((item) => keys.book(item.id as string)),
+    { projection: 'pk, client_count', consistent: false },
+  );
+  const bookOf = new Map(books.map((book) => [book.pk as string, book]));
   return {
-    items: await withCounts(out.Items ?? []),
+    items: items.map((item) => toAdvisor(item, bookOf.get(keys.book(item.id as string).pk))),
     next_cursor: await encodeCursor(scope, out.LastEvaluatedKey),
   };
 };
@@ -332,82 +99,128 @@ export const listAdvisors = async (
 /** The advisor after the change, or undefined when there is none. */
 export const setAvailability = async (id: string, available: boolean): Promise<Advisor | undefined> => {
   try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.advisor(id),
-        UpdateExpression: 'SET available = :available, gsi1pk = :pk',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':available': available, ':pk': keys.availability(available) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toAdvisor(out.Attributes ?? {}, await clientCount(id));
+    const [out, book] = await Promise.all([
+      dynamo.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.advisor(id),
+          UpdateExpression: 'SET available = :available, gsi1pk = :pk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':available': available, ':pk': keys.availability(available) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+      getItem(keys.book(id)),
+    ]);
+    return toAdvisor(out.Attributes ?? {}, book);
   } catch (err) {
     if (isConditionFailure(err)) return undefined;
     throw err;
   }
 };
 
+// The shards are merged by gsi2sk (last#first#id, unique), which is also the cursor: the page after it.
 export const listClients = async (limit: number, cursor?: string): Promise<Page<ClientSummary>> => {
-  const out = await dynamo.send(
-    new QueryCommand({
-      TableName: table(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.allClients },
-      Limit: limit,
-      ExclusiveStartKey: await decodeCursor('clients', cursor),
-    }),
+  const after = (await decodeCursor<{ after: string }>('clients', cursor))?.after;
+  const page = await mergeShards(
+    CLIENT_SHARDS,
+    limit,
+    (item: Item) => item.gsi2sk as string,
+    async (shard, count, start) => {
+      const out = await dynamo.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi2',
+          KeyConditionExpression: after === undefined ? 'gsi2pk = :pk' : 'gsi2pk = :pk AND gsi2sk > :after',
+          ExpressionAttributeValues: {
+            ':pk': keys.clientsShard(shard),
+            ...(after === undefined ? {} : { ':after': after }),
+          },
+          Limit: count,
+          ExclusiveStartKey: start,
+        }),
+      );
+      return { items: out.Items ?? [], next: out.LastEvaluatedKey };
+    },
   );
+  const last = page.items.at(-1);
   return {
-    items: (out.Items ?? []).map(toClientSummary),
-    next_cursor: await encodeCursor('clients', out.LastEvaluatedKey),
+    items: page.items.map(toClientSummary),
+    next_cursor: page.more && last ? await encodeCursor('clients', { after: last.gsi2sk }) : null,
   };
 };
 
+export type Move = { client: ClientSummary } | { refused: 'no-client' | 'unavailable' | 'contended' };
+
 /**
- * Points the client at the advisor in one conditional UpdateItem (value and index keys together), so
- * concurrent assignments serialise on the item and the last one wins whole. Undefined: no such client.
+ * The writes of moving a client from its advisor (if any) to `to` (none: unassigned), all or nothing:
+ * the client, conditioned on the advisor and total it was read with; the new advisor, still available;
+ * both books, by one client and its total.
  */
-export const setClientAdvisor = async (
-  clientId: string,
-  advisorId: string,
-): Promise<ClientSummary | undefined> => {
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
+const moveActions = (client: Item, to: string | undefined) => {
+  const from = client.advisor_id as string | undefined;
+  const cents = client.total_cents as number;
+  return [
+    {
+      Update: {
         TableName: table(),
-        Key: keys.client(clientId),
-        UpdateExpression: 'SET advisor_id = :advisor, gsi1pk = :pk, gsi1sk = name_key',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':advisor': advisorId, ':pk': keys.advisorClients(advisorId) },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return toClientSummary(out.Attributes ?? {});
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
-  }
+        Key: keys.client(client.id as string),
+        UpdateExpression:
+          to === undefined
+            ? 'REMOVE advisor_id, gsi1pk, gsi1sk'
+            : 'SET advisor_id = :to, gsi1pk = :pk, gsi1sk = name_key',
+        ConditionExpression:
+          from === undefined
+            ? 'total_cents = :cents AND attribute_not_exists(advisor_id)'
+            : 'total_cents = :cents AND advisor_id = :from',
+        ExpressionAttributeValues: {
+          ':cents': cents,
+          ...(from === undefined ? {} : { ':from': from }),
+          ...(to === undefined ? {} : { ':to': to, ':pk': keys.advisorClients(to) }),
+        },
+      },
+    },
+    ...(to === undefined
+      ? []
+      : [
+          {
+            ConditionCheck: {
+              TableName: table(),
+              Key: keys.advisor(to),
+              ConditionExpression: 'available = :yes',
+              ExpressionAttributeValues: { ':yes': true },
+            },
+          },
+          bookChange(to, 1, cents),
+        ]),
+    ...(from === undefined ? [] : [bookChange(from, -1, -cents)]),
+  ];
 };
 
-/** False when there is no such client; a client without an advisor stays without one. */
-export const clearClientAdvisor = async (clientId: string): Promise<boolean> => {
-  try {
-    await dynamo.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.client(clientId),
-        UpdateExpression: 'REMOVE advisor_id, gsi1pk, gsi1sk',
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailure(err)) return false;
-    throw err;
+/**
+ * Gives the client the advisor `to` (undefined: none). Concurrent moves of one client serialise on its
+ * item's condition: the loser reads the client again and moves it from where the winner left it, so
+ * the last one wins whole and every book stays exact. A client already where it is asked to go is left
+ * alone, which makes a repeated request change nothing.
+ */
+export const moveClient = async (clientId: string, to: string | undefined): Promise<Move> => {
+  for (let attempt = 1; attempt <= CONTENTION.attempts; attempt++) {
+    const client = await getItem(keys.client(clientId));
+    if (!client) return { refused: 'no-client' };
+    const moved = toClientSummary({ ...client, advisor_id: to });
+    if (client.advisor_id === to) return { client: moved };
+    try {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: moveActions(client, to) }));
+      return { client: moved };
+    } catch (err) {
+      const codes = cancellationCodes(err);
+      if (!codes?.every((code) => code === CONDITION_FAILED || isTransient(code))) throw err;
+      if (to !== undefined && codes[1] === CONDITION_FAILED) return { refused: 'unavailable' };
+      // Whoever won may still be at it: a random pause keeps the losers from meeting again at once.
+      if (codes[0] === CONDITION_FAILED || contended(codes)) await backoff(attempt);
+    }
   }
+  return { refused: 'contended' };
 };
 
 export interface AdvisorClientsPage extends Page<AdvisorClient> {
@@ -423,10 +236,16 @@ export const advisorClients = async (
 ): Promise<AdvisorClientsPage | undefined> => {
   const scope = `advisor-clients:${advisorId}`;
   const start = await decodeCursor(scope, cursor);
-  const advisorItem = await getAdvisorItem(advisorId);
-  if (!advisorItem) return undefined;
-  // The totals and the count come from one pass over the index, so they agree with each other.
-  const [page, all] = await Promise.all([
+  // The advisor and its book share a partition: one consistent Query reads both.
+  const [own, page] = await Promise.all([
+    dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.advisorPartition(advisorId) },
+        ConsistentRead: true,
+      }),
+    ),
     dynamo.send(
       new QueryCommand({
         TableName: table(),
@@ -437,13 +256,14 @@ export const advisorClients = async (
         ExclusiveStartKey: start,
       }),
     ),
-    clientsOf(advisorId, 'total_cents'),
   ]);
-  const totalCents = all.reduce((sum, item) => sum + (item.total_cents as number), 0);
+  const advisorItem = own.Items?.find((item) => item.sk === keys.advisor(advisorId).sk);
+  if (!advisorItem) return undefined;
+  const book = own.Items?.find((item) => item.sk === keys.book(advisorId).sk);
   return {
-    advisor: toAdvisor(advisorItem, all.length),
+    advisor: toAdvisor(advisorItem, book),
     items: (page.Items ?? []).map(toAdvisorClient),
     next_cursor: await encodeCursor(scope, page.LastEvaluatedKey),
-    total_value: fromCents(totalCents),
+    total_value: fromCents(bookFigures(book).cents),
   };
 };

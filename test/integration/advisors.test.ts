@@ -256,14 +256,23 @@ describe('availability and assignment', () => {
     expect(calPage.body.items).toEqual([]);
     expect(calPage.body.total_value).toBe(0);
     expect(calPage.body.advisor.client_count).toBe(0);
+    // The same assignment again changes nothing: counted once.
+    const again = await stack.request('PUT', `/clients/${cassie.id}/advisor`, {
+      body: { advisor_id: lexi.id },
+    });
+    expect(again.body).toEqual(moved.body);
     const lexiPage = await stack.request('GET', `/advisors/${lexi.id}/clients`);
     expect(lexiPage.body.items.map((c: Listed) => c.id)).toEqual([cassie.id]);
     expect(lexiPage.body.total_value).toBe(10.5);
+    expect(lexiPage.body.advisor.client_count).toBe(1);
 
     const del = await stack.request('DELETE', `/clients/${cassie.id}/advisor`);
     expect(del.status).toBe(204);
     expect((await clientNamed('Cassie', 'Howard')).advisor_id).toBeNull();
-    expect((await stack.request('GET', `/advisors/${lexi.id}/clients`)).body.items).toEqual([]);
+    const emptied = await stack.request('GET', `/advisors/${lexi.id}/clients`);
+    expect(emptied.body.items).toEqual([]);
+    expect(emptied.body.total_value).toBe(0);
+    expect(emptied.body.advisor.client_count).toBe(0);
   });
 
   test('re-importing a changed file updates in place and keeps the assignment and availability', async () => {
@@ -326,8 +335,43 @@ describe('availability and assignment', () => {
       const page = await stack.request('GET', `/advisors/${advisor.id}/clients`);
       if (page.body.items.some((c: Listed) => c.id === client.id)) holding.push(advisor.id);
       expect(page.body.advisor.client_count).toBe(page.body.items.length);
+      expect(page.body.total_value).toBe(page.body.items.length * 5);
     }
     expect(holding).toEqual([final]);
+  });
+
+  test('an import changing accounts while the same clients are reassigned leaves every advisor’s count and total exact', async () => {
+    const people = Array.from({ length: 12 }, (_, i) => ({ first_name: 'Racing', last_name: `Client ${i}` }));
+    const withValue = (value: number) => ({
+      clients: people.map((p, i) => ({ ...p, accounts: [{ type: 'ira', value: value + i }] })),
+      financial_advisors: [{ name: 'Race From' }, { name: 'Race To' }],
+    });
+    await importFile(withValue(10));
+    const [from, to] = await Promise.all(['Race From', 'Race To'].map(advisorNamed));
+    const clients = await Promise.all(people.map((p) => clientNamed(p.first_name, p.last_name)));
+    for (const c of clients) {
+      await stack.request('PUT', `/clients/${c.id}/advisor`, { body: { advisor_id: from.id } });
+    }
+    const [changed, ...moves] = await Promise.all([
+      importFile(withValue(1000)),
+      ...clients.map((c, i) =>
+        i % 2 === 0
+          ? stack.request('PUT', `/clients/${c.id}/advisor`, { body: { advisor_id: to.id } })
+          : stack.request('DELETE', `/clients/${c.id}/advisor`),
+      ),
+    ]);
+    expect(changed.body.clients).toEqual({ created: 0, updated: 12 });
+    expect(moves.map((m) => m.status)).toEqual(clients.map((_, i) => (i % 2 === 0 ? 200 : 204)));
+    for (const [advisor, held] of [
+      [from, 0],
+      [to, 6],
+    ] as const) {
+      const page = await stack.request('GET', `/advisors/${advisor.id}/clients`);
+      expect(page.body.items).toHaveLength(held);
+      expect(page.body.advisor.client_count).toBe(held);
+      // Clients 0, 2, …, 10 at 1000 + i each: 6,030
+      expect(page.body.total_value).toBe(held === 0 ? 0 : 6 * 1000 + 30);
+    }
   });
 
   test('unknown ids are 404 and a malformed body is 400', async () => {

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BatchGetCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/aws/dynamo.ts';
+import { chunks, mapBounded } from '../core/concurrency.ts';
+import { type RetryPolicy, untilNoneLeft } from '../core/retry.ts';
+import { keys, table } from './keys.ts';
+
+// The DynamoDB plumbing the feature's writes and reads share: one retry policy, what a cancelled
+// transaction says, BatchGetItem, and the one write that changes a book.
+
+export type Item = Record<string, NativeAttributeValue>;
+
+/**
+ * The feature's one retry policy, for what another attempt can fix: transactions cancelled by
+ * contention or throttling, conditions that lost to a concurrent write, keys BatchGetItem left
+ * unprocessed. Capped, with full jitter, in the shape of shared/core/retry.ts; the loops that reread
+ * between attempts wait through `backoff`, the same formula.
+ */
+export const CONTENTION: RetryPolicy = { attempts: 10, baseMs: 20, capMs: 1000 };
+
+/** The wait after the `attempt`-th call (1-based): uniform in [0, min(cap, base·2^(attempt-1))]. */
+export const backoff = (attempt: number) =>
+  sleep(Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** (attempt - 1)));
+
+/** The cancellation code of an action whose condition failed. */
+export const CONDITION_FAILED = 'ConditionalCheckFailed';
+/** Why an action of a cancelled transaction may go again: none of its own, or contention that passes. */
+const TRANSIENT = new Set(['None', 'TransactionConflict', 'ThrottlingError']);
+export const isTransient = (code: string) => TRANSIENT.has(code);
+
+/** Each action's cancellation code, in order, if `err` is a cancelled transaction. */
+export const cancellationCodes = (err: unknown): string[] | undefined => {
+  const { name, CancellationReasons } = err as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return name === 'TransactionCanceledException'
+    ? (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
+    : undefined;
+};
+
+/** Whether a cancelled transaction held anything another writer had: a reason to wait before going again. */
+export const contended = (codes: string[]) =>
+  codes.some((code) => code !== 'None' && code !== CONDITION_FAILED);
+
+// BatchGetItem takes at most 100 keys and may hand back some unprocessed under load.
+export const batchGet = async (
+  itemKeys: Item[],
+  options: { projection?: string; names?: Record<string, string>; consistent: boolean },
+): Promise<Item[]> => {
+  const found: Item[] = [];
+  await mapBounded(chunks(itemKeys, 100), 8, (batch) =>
+    untilNoneLeft(
+      CONTENTION,
+      batch,
+      async (pending) => {
+        const out = await dynamo.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table()]: {
+                Keys: pending,
+                ConsistentRead: options.consistent,
+                ProjectionExpression: options.projection,
+                ExpressionAttributeNames: options.names,
+              },
+            },
+          }),
+        );
+        found.push(...(out.Responses?.[table()] ?? []));
+        return (out.UnprocessedKeys?.[table()]?.Keys as Item[] | undefined) ?? [];
+      },
+      'keys of a BatchGetItem',
+    ),
+  );
+  return found;
+};
+
+/** A transaction action moving `clients` clients and `cents` into (negative: out of) an advisor's book. */
+export const bookChange = (advisorId: string, clients: number, cents: number) => ({
+  Update: {
+    TableName: table(),
+    Key: keys.book(advisorId),
+    UpdateExpression: 'ADD client_count :clients, total_cents :cents',
+    ExpressionAttributeValues: { ':clients': clients, ':cents': cents },
+  },
+});
