@@ -1,5 +1,5 @@
 import type { RouteAuth } from '../shared/core/auth.ts';
-import type { QueueKey, SecretKey, TableKey } from './resources.ts';
+import { QUEUES, type QueueKey, type SecretKey, type TableKey } from './resources.ts';
 
 // THE manifest: every HTTP route and queue consumer, its handler file and what it may touch. The CDK
 // API stack and the local runtime both read it; adding a route means adding one entry here.
@@ -54,6 +54,14 @@ export interface ConsumerDef extends FunctionSettings {
 export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 512 } as const;
 
 const cursor: SecretKey[] = ['CURSOR_KEY'];
+
+/**
+ * What GET /country-stats scans before it answers 422 range_too_large. Deployed, the function (1769 MB,
+ * one vCPU) reads six S3 streams at once, ~90 MB/s each, well below the scanner's ~900 MB/s per thread:
+ * ~500 MB/s, so 6 GB take ~12 s, within API Gateway's 30 s with room for slow streams. Locally the
+ * env var of the same name replaces it (tests set it small).
+ */
+const COUNTRY_STATS_SYNC_MAX_BYTES = 6_000_000_000;
 
 // geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
 const zoneLookupData: Pick<FunctionSettings, 'bundleFiles' | 'environment'> = {
@@ -143,7 +151,29 @@ export const routes: RouteDef[] = [
     handler: 'functions/bus/country-stats.ts',
     memoryMb: 1769,
     timeoutSeconds: 29,
+    environment: { COUNTRY_STATS_SYNC_MAX_BYTES: String(COUNTRY_STATS_SYNC_MAX_BYTES) },
     access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus/', access: 'read' }] },
+  },
+  {
+    method: 'POST',
+    path: '/country-stats/queries',
+    auth: 'bus',
+    handler: 'functions/bus/query-start.ts',
+    // Up to 3,660 dates: a Query per date and a SendMessageBatch per 10 files (~110,000 files).
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    access: {
+      tables: { bus: 'readwrite' },
+      sends: ['busQueryScan'],
+      bucket: [{ prefix: 'bus-queries/', access: 'write' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/country-stats/queries/{query_id}',
+    auth: 'bus',
+    handler: 'functions/bus/query.ts',
+    access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus-queries/', access: 'read' }] },
   },
 
   // Locations
@@ -284,6 +314,24 @@ export const consumers: ConsumerDef[] = [
     timeoutSeconds: 900,
     settings: ['BUS_SOURCE_URL'],
     access: { tables: { bus: 'readwrite' }, bucket: [{ prefix: 'bus/', access: 'readwrite' }] },
+  },
+  {
+    // One stored file per task, so a query spreads over as many invocations as it has files. A full
+    // vCPU's share is not needed: one S3 stream (~90 MB/s deployed) is slower than the scanner.
+    queue: 'busQueryScan',
+    handler: 'functions/bus/scan-file.ts',
+    batchSize: 1,
+    maxConcurrency: 100,
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    environment: { MAX_RECEIVE_COUNT: String(QUEUES.busQueryScan.maxReceiveCount) },
+    access: {
+      tables: { bus: 'readwrite' },
+      bucket: [
+        { prefix: 'bus/', access: 'read' },
+        { prefix: 'bus-queries/', access: 'write' },
+      ],
+    },
   },
   // locations
   {

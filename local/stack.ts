@@ -134,6 +134,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       overrides: {
         AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+        ...(process.env.COUNTRY_STATS_SYNC_MAX_BYTES
+          ? { COUNTRY_STATS_SYNC_MAX_BYTES: process.env.COUNTRY_STATS_SYNC_MAX_BYTES }
+          : {}),
       },
     },
     (line) => log(`lambda ${line}`),

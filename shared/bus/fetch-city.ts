@@ -82,7 +82,7 @@ export const fetchCity = async (message: FetchCityMessage, remainingMs: () => nu
       if (timeoutMs <= 0) throw new Error('no time left for another attempt');
       return transferCityDay(message, timeoutMs);
     });
-    await putCityDay(message.date, message.city, job.job_id);
+    await putCityDay(message.date, message.city, job.job_id, outcome.bytes);
   } catch (err) {
     logger.warn('city failed', {
       job_id: job.job_id,

@@ -1,12 +1,16 @@
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errorResponses, jsonResponse } from '../core/openapi.ts';
+import { errorBody, errorResponses, jsonBody, jsonResponse } from '../core/openapi.ts';
 import {
   acceptedJob,
+  acceptedQuery,
   countryStats,
   countryStatsQuery,
   job,
   jobIdPath,
   processRequestQuery,
+  queryIdPath,
+  statsQuery,
+  statsQueryRequest,
 } from './schemas.ts';
 
 export const busPaths: ZodOpenApiPathsObject = {
@@ -38,7 +42,38 @@ export const busPaths: ZodOpenApiPathsObject = {
         '`missing_dates` lists the dates without successfully fetched data. A country whose stored files ' +
         'hold no departures reports an average delay of 0.',
       requestParams: { query: countryStatsQuery },
-      responses: { '200': jsonResponse('Statistics', countryStats), ...errorResponses },
+      responses: {
+        '200': jsonResponse('Statistics', countryStats),
+        ...errorResponses,
+        '422': jsonResponse(
+          '`range_too_large`: the stored files of the range exceed the synchronous budget ' +
+            '(`COUNTRY_STATS_SYNC_MAX_BYTES`); `POST /country-stats/queries` answers it',
+          errorBody,
+        ),
+      },
+    },
+  },
+  '/country-stats/queries': {
+    post: {
+      tags: ['bus'],
+      summary: 'The statistics of a range of any size, computed asynchronously',
+      description:
+        'The same rules as `GET /country-stats`, for up to 3,660 dates. The stored files of the range are ' +
+        'fixed when the query starts; each is scanned by its own task and the exact partial totals are ' +
+        'merged once, so the result equals the synchronous answer over those files.',
+      requestBody: jsonBody(statsQueryRequest),
+      responses: { '202': jsonResponse('The query, queued', acceptedQuery), ...errorResponses },
+    },
+  },
+  '/country-stats/queries/{query_id}': {
+    get: {
+      tags: ['bus'],
+      summary: 'Progress and result of a statistics query',
+      description:
+        '`result` is the body `GET /country-stats` gives for the range once `status` is `succeeded`; a ' +
+        'file that cannot be read fails the query, with `error.message`.',
+      requestParams: { path: queryIdPath },
+      responses: { '200': jsonResponse('The query', statsQuery), ...errorResponses },
     },
   },
 };

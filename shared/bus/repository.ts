@@ -233,6 +233,8 @@ export interface CityDay {
   city_id: number;
   country: string;
   key: string;
+  /** Size of the stored object: what the statistics budget and the query progress count. */
+  bytes: number;
 }
 
 /** Records that a city-day is stored (the statistics read only recorded ones). */
@@ -240,6 +242,7 @@ export const putCityDay = async (
   date: string,
   city: { id: number; name: string; country: string },
   jobId: string,
+  bytes: number,
 ) => {
   await dynamo.send(
     new PutCommand({
@@ -251,6 +254,7 @@ export const putCityDay = async (
         city_name: city.name,
         country: city.country,
         key: keys.object(date, city.id),
+        bytes,
         job_id: jobId,
       },
     }),
@@ -276,7 +280,13 @@ export const cityDaysOf = async (date: string): Promise<CityDay[]> => {
       }),
     );
     for (const item of out.Items ?? []) {
-      items.push({ date, city_id: item.city_id, country: item.country, key: item.key });
+      items.push({
+        date,
+        city_id: item.city_id,
+        country: item.country,
+        key: item.key,
+        bytes: item.bytes ?? 0,
+      });
     }
     start = out.LastEvaluatedKey;
   } while (start);
