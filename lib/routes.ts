@@ -63,6 +63,24 @@ const cursor: SecretKey[] = ['CURSOR_KEY'];
  */
 const COUNTRY_STATS_SYNC_MAX_BYTES = 6_000_000_000;
 
+/** AWS's guidance for a queue that triggers a Lambda (see visibilityTimeoutSeconds). */
+const VISIBILITY_PER_TIMEOUT = 6;
+const BUS_FETCH_TIMEOUT_SECONDS = 900;
+
+/**
+ * A bus job that has counted no city for this long reads failed and frees its date: the longest a
+ * city's message can stay unhandled without anything being recorded is maxReceiveCount receives, each
+ * of whose invocations crashed or timed out and left it invisible for a visibility timeout (6 h here).
+ * Locally the env var of the same name replaces it (the tests' scaled-down timing profile).
+ */
+const busJobs = {
+  environment: {
+    BUS_JOB_STALL_SECONDS: String(
+      QUEUES.busFetch.maxReceiveCount * VISIBILITY_PER_TIMEOUT * BUS_FETCH_TIMEOUT_SECONDS,
+    ),
+  },
+};
+
 // geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
 const zoneLookupData: Pick<FunctionSettings, 'bundleFiles' | 'environment'> = {
   bundleFiles: [
@@ -136,6 +154,15 @@ export const routes: RouteDef[] = [
     timeoutSeconds: 30,
     settings: ['BUS_SOURCE_URL'],
     access: { tables: { bus: 'readwrite' }, sends: ['busFetch'] },
+    ...busJobs,
+  },
+  {
+    method: 'GET',
+    path: '/process-request',
+    auth: 'bus',
+    handler: 'functions/bus/list-jobs.ts',
+    access: { tables: { bus: 'read' }, secrets: cursor },
+    ...busJobs,
   },
   {
     method: 'GET',
@@ -143,6 +170,7 @@ export const routes: RouteDef[] = [
     auth: 'bus',
     handler: 'functions/bus/job.ts',
     access: { tables: { bus: 'read' } },
+    ...busJobs,
   },
   {
     method: 'GET',
@@ -311,8 +339,12 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     maxConcurrency: 10,
     memoryMb: 1024,
-    timeoutSeconds: 900,
+    timeoutSeconds: BUS_FETCH_TIMEOUT_SECONDS,
     settings: ['BUS_SOURCE_URL'],
+    environment: {
+      ...busJobs.environment,
+      MAX_RECEIVE_COUNT: String(QUEUES.busFetch.maxReceiveCount),
+    },
     access: { tables: { bus: 'readwrite' }, bucket: [{ prefix: 'bus/', access: 'readwrite' }] },
   },
   {
@@ -378,7 +410,7 @@ export const functionId = (handler: string) =>
  */
 export const visibilityTimeoutSeconds = (queue: QueueKey): number => {
   const consumer = consumers.find((c) => c.queue === queue);
-  return 6 * (consumer?.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds);
+  return VISIBILITY_PER_TIMEOUT * (consumer?.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds);
 };
 
 export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>) =>

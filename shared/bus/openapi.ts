@@ -1,5 +1,6 @@
 import type { ZodOpenApiPathsObject } from 'zod-openapi';
-import { errorBody, errorResponses, jsonBody, jsonResponse } from '../core/openapi.ts';
+import { errorBody, errorResponses, jsonBody, jsonResponse, listOf } from '../core/openapi.ts';
+import { pageQuery } from '../core/validation.ts';
 import {
   acceptedJob,
   acceptedQuery,
@@ -24,11 +25,26 @@ export const busPaths: ZodOpenApiPathsObject = {
       requestParams: { query: processRequestQuery },
       responses: { '202': jsonResponse('The job of that date', acceptedJob), ...errorResponses },
     },
+    get: {
+      tags: ['bus'],
+      summary: 'The jobs, newest first',
+      description:
+        'Items as `GET /process-request/{job_id}` answers them. A job registered a moment ago may take ' +
+        'a second to appear (the listing is an eventually consistent index).',
+      requestParams: { query: pageQuery },
+      responses: {
+        '200': jsonResponse('A page of jobs', listOf(job).meta({ id: 'BusJobPage' })),
+        ...errorResponses,
+      },
+    },
   },
   '/process-request/{job_id}': {
     get: {
       tags: ['bus'],
       summary: 'Progress of a fetch job',
+      description:
+        'A job that has counted no city for its stall deadline (6 h deployed) reads `failed`, with the ' +
+        'cities it did not fetch in `cities_failed`, and its date may be requested again.',
       requestParams: { path: jobIdPath },
       responses: { '200': jsonResponse('The job', job), ...errorResponses },
     },
