@@ -19,6 +19,8 @@ Object.assign(process.env, {
   REF_LATENCY_MS_MAX: '0',
   REF_FAILURE_RATE: '0',
   LOG_LEVEL: 'ERROR',
+  // What the deployed functions get from lib/routes.ts, read here by the fetcher run in this process.
+  BUS_JOB_STALL_SECONDS: '3600',
 });
 delete process.env.BUS_SOURCE_URL;
 
@@ -48,12 +50,12 @@ try {
   const { newJob } = await import('../shared/bus/jobs.ts');
   const registered = newJob(DATE, 1);
   const jobId = registered.job_id;
-  await putJob(registered);
+  await putJob(registered, [city.id]);
   if (!(await claimDate(DATE, jobId))) throw new Error(`${DATE} is already claimed`);
   const baselineMb = process.memoryUsage().rss / 1e6;
   process.stderr.write(`fetching city ${city.id} (${records} departures)…\n`);
   const fetched = await measured(async () => {
-    await fetchCity({ job_id: jobId, date: DATE, city }, () => 900_000);
+    await fetchCity({ job_id: jobId, date: DATE, city }, () => 900_000, true);
     return getJob(jobId);
   });
   const job = fetched.result!;

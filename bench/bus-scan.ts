@@ -167,10 +167,7 @@ const statsOnce = async (files: StoredFile[], workers: Worker[], feed: Feed) => 
     }),
   );
   return (await handler()).combineCountryDays(
-    files.map((f, i) => ({
-      file: { date: f.date, city_id: f.cityId, country: f.country, key: f.path },
-      totals: totals[i]!,
-    })),
+    files.map((f, i) => ({ date: f.date, country: f.country, totals: totals[i]! })),
   );
 };
 

@@ -25,6 +25,7 @@ export interface QueueDef {
 export const QUEUES = {
   eventsIngest: { maxReceiveCount: 5 },
   busFetch: { maxReceiveCount: 4 },
+  busQueryScan: { maxReceiveCount: 3 },
   locationMinutes: { maxReceiveCount: 5 },
   datasetsImport: { maxReceiveCount: 3 },
 } as const satisfies Record<string, QueueDef>;
@@ -32,7 +33,7 @@ export type QueueKey = keyof typeof QUEUES;
 
 /** One bucket; features own key prefixes. Objects created under a notification prefix go to its queue. */
 export const BUCKET = {
-  prefixes: { bus: 'bus/', datasets: 'datasets/' },
+  prefixes: { bus: 'bus/', busQueries: 'bus-queries/', datasets: 'datasets/' },
   notifications: [{ prefix: 'datasets/uploads/', queue: 'datasetsImport' as QueueKey }],
 } as const;
 

@@ -1,5 +1,5 @@
 import type { RouteAuth } from '../shared/core/auth.ts';
-import type { QueueKey, SecretKey, TableKey } from './resources.ts';
+import { QUEUES, type QueueKey, type SecretKey, type TableKey } from './resources.ts';
 
 // THE manifest: every HTTP route and queue consumer, its handler file and what it may touch. The CDK
 // API stack and the local runtime both read it; adding a route means adding one entry here.
@@ -54,6 +54,32 @@ export interface ConsumerDef extends FunctionSettings {
 export const FUNCTION_DEFAULTS = { timeoutSeconds: 10, memoryMb: 512 } as const;
 
 const cursor: SecretKey[] = ['CURSOR_KEY'];
+
+/**
+ * What GET /country-stats scans before it answers 422 range_too_large. Deployed, the function (1769 MB,
+ * one vCPU) reads six S3 streams at once, ~90 MB/s each, well below the scanner's ~900 MB/s per thread:
+ * ~500 MB/s, so 6 GB take ~12 s, within API Gateway's 30 s with room for slow streams. Locally the
+ * env var of the same name replaces it (tests set it small).
+ */
+const COUNTRY_STATS_SYNC_MAX_BYTES = 6_000_000_000;
+
+/** AWS's guidance for a queue that triggers a Lambda (see visibilityTimeoutSeconds). */
+const VISIBILITY_PER_TIMEOUT = 6;
+const BUS_FETCH_TIMEOUT_SECONDS = 900;
+
+/**
+ * A bus job that has counted no city for this long reads failed and frees its date: the longest a
+ * city's message can stay unhandled without anything being recorded is maxReceiveCount receives, each
+ * of whose invocations crashed or timed out and left it invisible for a visibility timeout (6 h here).
+ * Locally the env var of the same name replaces it (the tests' scaled-down timing profile).
+ */
+const busJobs = {
+  environment: {
+    BUS_JOB_STALL_SECONDS: String(
+      QUEUES.busFetch.maxReceiveCount * VISIBILITY_PER_TIMEOUT * BUS_FETCH_TIMEOUT_SECONDS,
+    ),
+  },
+};
 
 // geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
 const zoneLookupData: Pick<FunctionSettings, 'bundleFiles' | 'environment'> = {
@@ -128,6 +154,15 @@ export const routes: RouteDef[] = [
     timeoutSeconds: 30,
     settings: ['BUS_SOURCE_URL'],
     access: { tables: { bus: 'readwrite' }, sends: ['busFetch'] },
+    ...busJobs,
+  },
+  {
+    method: 'GET',
+    path: '/process-request',
+    auth: 'bus',
+    handler: 'functions/bus/list-jobs.ts',
+    access: { tables: { bus: 'read' }, secrets: cursor },
+    ...busJobs,
   },
   {
     method: 'GET',
@@ -135,6 +170,7 @@ export const routes: RouteDef[] = [
     auth: 'bus',
     handler: 'functions/bus/job.ts',
     access: { tables: { bus: 'read' } },
+    ...busJobs,
   },
   {
     method: 'GET',
@@ -143,7 +179,29 @@ export const routes: RouteDef[] = [
     handler: 'functions/bus/country-stats.ts',
     memoryMb: 1769,
     timeoutSeconds: 29,
+    environment: { COUNTRY_STATS_SYNC_MAX_BYTES: String(COUNTRY_STATS_SYNC_MAX_BYTES) },
     access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus/', access: 'read' }] },
+  },
+  {
+    method: 'POST',
+    path: '/country-stats/queries',
+    auth: 'bus',
+    handler: 'functions/bus/query-start.ts',
+    // Up to 3,660 dates: a Query per date and a SendMessageBatch per 10 files (~110,000 files).
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    access: {
+      tables: { bus: 'readwrite' },
+      sends: ['busQueryScan'],
+      bucket: [{ prefix: 'bus-queries/', access: 'write' }],
+    },
+  },
+  {
+    method: 'GET',
+    path: '/country-stats/queries/{query_id}',
+    auth: 'bus',
+    handler: 'functions/bus/query.ts',
+    access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus-queries/', access: 'read' }] },
   },
 
   // Locations
@@ -281,9 +339,31 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     maxConcurrency: 10,
     memoryMb: 1024,
-    timeoutSeconds: 900,
+    timeoutSeconds: BUS_FETCH_TIMEOUT_SECONDS,
     settings: ['BUS_SOURCE_URL'],
+    environment: {
+      ...busJobs.environment,
+      MAX_RECEIVE_COUNT: String(QUEUES.busFetch.maxReceiveCount),
+    },
     access: { tables: { bus: 'readwrite' }, bucket: [{ prefix: 'bus/', access: 'readwrite' }] },
+  },
+  {
+    // One stored file per task, so a query spreads over as many invocations as it has files. A full
+    // vCPU's share is not needed: one S3 stream (~90 MB/s deployed) is slower than the scanner.
+    queue: 'busQueryScan',
+    handler: 'functions/bus/scan-file.ts',
+    batchSize: 1,
+    maxConcurrency: 100,
+    memoryMb: 1024,
+    timeoutSeconds: 120,
+    environment: { MAX_RECEIVE_COUNT: String(QUEUES.busQueryScan.maxReceiveCount) },
+    access: {
+      tables: { bus: 'readwrite' },
+      bucket: [
+        { prefix: 'bus/', access: 'read' },
+        { prefix: 'bus-queries/', access: 'write' },
+      ],
+    },
   },
   // locations
   {
@@ -330,7 +410,7 @@ export const functionId = (handler: string) =>
  */
 export const visibilityTimeoutSeconds = (queue: QueueKey): number => {
   const consumer = consumers.find((c) => c.queue === queue);
-  return 6 * (consumer?.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds);
+  return VISIBILITY_PER_TIMEOUT * (consumer?.timeoutSeconds ?? FUNCTION_DEFAULTS.timeoutSeconds);
 };
 
 export const routeKey = (route: Pick<RouteDef, 'method' | 'path'>) =>

@@ -134,6 +134,12 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       overrides: {
         AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+        // The bus settings tests scale down (README: the scaled-down timing profile).
+        ...Object.fromEntries(
+          ['COUNTRY_STATS_SYNC_MAX_BYTES', 'BUS_JOB_STALL_SECONDS'].flatMap((name) =>
+            process.env[name] ? [[name, process.env[name]]] : [],
+          ),
+        ),
       },
     },
     (line) => log(`lambda ${line}`),

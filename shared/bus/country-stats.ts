@@ -2,10 +2,11 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { mapBounded } from '../core/concurrency.ts';
+import { rangeTooLarge } from '../core/errors.ts';
 import { datesBetween } from './dates.ts';
 import { DepartureScanner, type DepartureTotals } from './departures.ts';
 import { type CityDay, cityDaysOf, openObject } from './repository.ts';
-import type { CountryDay } from './schemas.ts';
+import type { CountryDay, CountryStats } from './schemas.ts';
 
 // Per-country daily statistics, computed from the stored files on every request: each file is streamed
 // through the departure scanner, a few at a time, and only running totals are kept. With more than one
@@ -28,7 +29,8 @@ export const totalsOfStream = async (stream: Readable): Promise<DepartureTotals>
   return scanner.end();
 };
 
-const totalsOfObject = async (key: string) => totalsOfStream(await openObject(key));
+/** The exact totals of one stored file, read on this thread. */
+export const totalsOfObject = async (key: string) => totalsOfStream(await openObject(key));
 
 // ---- worker pool ----
 
@@ -141,16 +143,23 @@ const serveScans = (port: MessagePort) => {
 
 const NS_PER_MINUTE = 60_000_000_000;
 
+/** A file's exact totals with the country and date they count for. */
+export interface FileTotals {
+  date: string;
+  country: string;
+  totals: DepartureTotals;
+}
+
 /** Adds up the files of each country and date; sorted by date, then country. */
-export const combineCountryDays = (files: { file: CityDay; totals: DepartureTotals }[]): CountryDay[] => {
+export const combineCountryDays = (files: FileTotals[]): CountryDay[] => {
   const groups = new Map<string, { date: string; country: string; sum: DepartureTotals }>();
-  for (const { file, totals } of files) {
-    const key = `${file.date}\0${file.country}`;
+  for (const { date, country, totals } of files) {
+    const key = `${date}\0${country}`;
     let group = groups.get(key);
     if (!group) {
       group = {
-        date: file.date,
-        country: file.country,
+        date,
+        country,
         sum: { departures: 0, passengers: 0, accident: false, delayMs: 0, delayNs: 0 },
       };
       groups.set(key, group);
@@ -180,18 +189,46 @@ export const combineCountryDays = (files: { file: CityDay; totals: DepartureTota
     });
 };
 
-export const countryStats = async (from: string, to: string) => {
-  const dates = datesBetween(from, to);
-  const perDate = await mapBounded(dates, DATE_QUERIES, cityDaysOf);
-  const files = perDate.flat();
-  const totals = await totalsOfFiles(files.map((f) => f.key));
+/**
+ * The body of GET /country-stats for a range, given the totals of its files: the synchronous route and
+ * the merge of an asynchronous query both answer through it, so their results are the same bytes.
+ */
+export const statsOfRange = (from: string, to: string, files: FileTotals[]): CountryStats => {
   const withData = new Set(files.map((f) => f.date));
   return {
     from,
     to,
-    stats: combineCountryDays(files.map((file, i) => ({ file, totals: totals[i]! }))),
-    missing_dates: dates.filter((d) => !withData.has(d)),
+    stats: combineCountryDays(files),
+    missing_dates: datesBetween(from, to).filter((d) => !withData.has(d)),
   };
+};
+
+/** The stored files of every date of a range, in date order. */
+export const filesOfRange = async (from: string, to: string): Promise<CityDay[]> =>
+  (await mapBounded(datesBetween(from, to), DATE_QUERIES, cityDaysOf)).flat();
+
+export const sumBytes = (files: Pick<CityDay, 'bytes'>[]) => files.reduce((sum, f) => sum + f.bytes, 0);
+
+/**
+ * The statistics of a range, synchronously, as long as its files fit `maxBytes`: beyond that the scan
+ * cannot end within API Gateway's 30 s, and the caller is sent to the asynchronous route.
+ */
+export const countryStats = async (from: string, to: string, maxBytes: number): Promise<CountryStats> => {
+  const files = await filesOfRange(from, to);
+  const bytes = sumBytes(files);
+  if (bytes > maxBytes) {
+    throw rangeTooLarge(
+      `The stored files of ${from}..${to} hold ${bytes} bytes, more than the ${maxBytes} this route scans ` +
+        'within its time limit: use POST /country-stats/queries, which computes the same statistics ' +
+        'asynchronously.',
+    );
+  }
+  const totals = await totalsOfFiles(files.map((f) => f.key));
+  return statsOfRange(
+    from,
+    to,
+    files.map((f, i) => ({ date: f.date, country: f.country, totals: totals[i]! })),
+  );
 };
 
 if (!isMainThread && workerData?.role === WORKER_ROLE && parentPort) serveScans(parentPort);

@@ -3,12 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { logger } from '../core/observability.ts';
 import { DepartureScanner, InvalidDepartures } from './departures.ts';
 import {
-  deleteCityDay,
-  deleteCityDayObject,
+  deleteObject,
   finishJob,
+  forgetCityDay,
   getJob,
   isActive,
   markRunning,
+  objectKey,
   putCityDay,
   recordCity,
   storeCityDay,
@@ -45,14 +46,14 @@ const scanning = (scanner: DepartureScanner, size: { bytes: number }) =>
   });
 
 /** One attempt: upstream → scanner → S3, never holding the file. */
-const transferCityDay = async (message: FetchCityMessage, timeoutMs: number) => {
+const transferCityDay = async (message: FetchCityMessage, key: string, timeoutMs: number) => {
   const source: Readable = await openCityStats(message.city.id, message.date, timeoutMs);
   const scanner = new DepartureScanner();
   const size = { bytes: 0 };
   const body = new PassThrough();
   await Promise.all([
     pipeline(source, scanning(scanner, size), body),
-    storeCityDay(message.date, message.city.id, body).catch((err: unknown) => {
+    storeCityDay(key, body).catch((err: unknown) => {
       // Unblocks the pipeline: nothing would read the rest of the upstream body otherwise.
       source.destroy(err as Error);
       throw err;
@@ -67,22 +68,22 @@ const settle = async (job: Job | undefined) => {
 };
 
 /**
- * Handles one city of a job, idempotently: a city already counted, or a job already finished, is left
- * alone; a redelivered message may fetch again, but is counted once. Transient failures are retried
- * with backoff; a city that still fails (or sends invalid data) is recorded as failed.
+ * Handles one city of a job, idempotently: a city already counted, or a job already finished (or past
+ * its stall deadline), is left alone; a redelivered message may fetch again, but is counted once.
+ * Transient failures are retried with backoff; a city that still fails (or sends invalid data) is
+ * recorded as failed. The file goes under the job's own key and the city-day points to it only if no
+ * newer job of the date recorded one: a late message of an old job leaves the newer data alone.
  */
-export const fetchCity = async (message: FetchCityMessage, remainingMs: () => number) => {
-  const job = await getJob(message.job_id);
-  if (!job || !isActive(job)) return;
+const fetchAndRecord = async (job: Job, message: FetchCityMessage, remainingMs: () => number) => {
   await markRunning(job.job_id);
+  const key = objectKey(message.date, job.job_id, message.city.id);
   let outcome: { records: number; bytes: number } | 'failed';
   try {
     outcome = await withRetries(FETCH_POLICY, () => {
       const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, remainingMs() - SAFETY_MS);
       if (timeoutMs <= 0) throw new Error('no time left for another attempt');
-      return transferCityDay(message, timeoutMs);
+      return transferCityDay(message, key, timeoutMs);
     });
-    await putCityDay(message.date, message.city, job.job_id);
   } catch (err) {
     logger.warn('city failed', {
       job_id: job.job_id,
@@ -91,8 +92,46 @@ export const fetchCity = async (message: FetchCityMessage, remainingMs: () => nu
       invalid_data: err instanceof InvalidDepartures,
     });
     outcome = 'failed';
-    await deleteCityDay(message.date, message.city.id);
-    await deleteCityDayObject(message.date, message.city.id);
+  }
+  if (outcome === 'failed') {
+    // A failed upload leaves no object (the multipart upload is aborted): only the earlier job's goes.
+    const forgotten = await forgetCityDay(message.date, message.city.id, job);
+    if (forgotten) await deleteObject(forgotten);
+  } else {
+    const { recorded, replacedKey } = await putCityDay(message.date, message.city, job, {
+      key,
+      bytes: outcome.bytes,
+    });
+    if (!recorded) {
+      await deleteObject(key);
+      return;
+    }
+    if (replacedKey) await deleteObject(replacedKey);
   }
   await settle((await recordCity(job.job_id, message.city.id, outcome)) ?? (await getJob(job.job_id)));
+};
+
+/**
+ * One city's message. What the code cannot finish is thrown back to SQS for another receive; on the
+ * last one (the next would move the message to the DLQ) the city is recorded as failed instead, so the
+ * job still ends. What no code sees (a crash or a timeout) is left to the job's stall deadline.
+ */
+export const fetchCity = async (
+  message: FetchCityMessage,
+  remainingMs: () => number,
+  lastReceive: boolean,
+) => {
+  const job = await getJob(message.job_id);
+  if (!job || !isActive(job)) return;
+  try {
+    await fetchAndRecord(job, message, remainingMs);
+  } catch (err) {
+    if (!lastReceive) throw err;
+    logger.error('city failed on its last receive', {
+      job_id: job.job_id,
+      city: message.city.id,
+      error: (err as Error).message,
+    });
+    await settle(await recordCity(job.job_id, message.city.id, 'failed'));
+  }
 };

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { claimDate, deleteJob, enqueueCities, finishJob, isActive, jobOfDate, putJob } from './repository.ts';
+import {
+  claimDate,
+  deleteJob,
+  enqueueCities,
+  expireJob,
+  failJob,
+  finishJob,
+  isActive,
+  jobOfDate,
+  putJob,
+} from './repository.ts';
 import { withRetries } from './retry.ts';
 import type { Job } from './schemas.ts';
 import { fetchCities } from './upstream.ts';
@@ -26,20 +36,32 @@ export const newJob = (date: string, citiesTotal: number): Job => ({
 
 /**
  * The job for `date`: the queued or running one if there is one, else a new one. Ownership of the date
- * is taken with a conditional write, so concurrent requests agree on one job.
+ * is taken with a conditional write, so concurrent requests agree on one job. A job past its stall
+ * deadline is stored as failed first, so the date is free again. Once the date is claimed, a failure
+ * to queue its cities fails the job at once: no job may own a date with nothing queued for it (a crash
+ * in between is what the stall deadline is for).
  */
 export const requestJob = async (date: string): Promise<Job> => {
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     const current = await jobOfDate(date);
-    if (current && isActive(current)) return current;
+    if (current && isActive(current.job)) return current.job;
+    if (current?.stalled && !(await expireJob(current))) continue;
     const cities = await withRetries(CITY_LIST_POLICY, () => fetchCities(CITY_LIST_TIMEOUT_MS));
     const job = newJob(date, cities.length);
-    await putJob(job);
-    if (!(await claimDate(date, job.job_id, current?.job_id))) {
+    await putJob(
+      job,
+      cities.map((c) => c.id),
+    );
+    if (!(await claimDate(date, job.job_id, current?.job.job_id))) {
       await deleteJob(job.job_id);
       continue;
     }
-    await enqueueCities(job.job_id, date, cities);
+    try {
+      await enqueueCities(job.job_id, date, cities);
+    } catch (err) {
+      await failJob(job.job_id, new Date().toISOString());
+      throw err;
+    }
     if (cities.length === 0) await finishJob(job.job_id, 'succeeded', new Date().toISOString());
     return job;
   }

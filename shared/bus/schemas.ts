@@ -1,8 +1,6 @@
 import * as z from 'zod';
 import { dateCount, isCalendarDate, isFutureDate } from './dates.ts';
 
-export const MAX_STATS_DATES = 366;
-
 const calendarDate = z
   .string()
   .refine(isCalendarDate, { message: 'must be a real calendar date YYYY-MM-DD' })
@@ -13,14 +11,24 @@ export const processRequestQuery = z.object({
 });
 
 export const jobIdPath = z.object({ job_id: z.string().min(1).max(64) });
+export const queryIdPath = z.object({ query_id: z.string().min(1).max(64) });
 
-export const countryStatsQuery = z.object({ from: calendarDate, to: calendarDate }).superRefine((q, ctx) => {
-  if (!isCalendarDate(q.from) || !isCalendarDate(q.to)) return;
-  if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
-  else if (dateCount(q.from, q.to) > MAX_STATS_DATES) {
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${MAX_STATS_DATES} dates` });
-  }
-});
+/** The synchronous route answers at most this many dates; an asynchronous query ten times as many. */
+export const MAX_STATS_DATES = 366;
+export const MAX_QUERY_DATES = 3660;
+
+/** `from`/`to`, both inclusive: `from` not after `to`, at most `maxDates` dates. */
+const dateRange = (maxDates: number) =>
+  z.object({ from: calendarDate, to: calendarDate }).superRefine((q, ctx) => {
+    if (!isCalendarDate(q.from) || !isCalendarDate(q.to)) return;
+    if (q.from > q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must not be after to' });
+    else if (dateCount(q.from, q.to) > maxDates) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `at most ${maxDates} dates` });
+    }
+  });
+
+export const countryStatsQuery = dateRange(MAX_STATS_DATES);
+export const statsQueryRequest = dateRange(MAX_QUERY_DATES).meta({ id: 'CountryStatsQueryRequest' });
 
 export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
@@ -65,6 +73,31 @@ export const countryStats = z
     missing_dates: z.array(z.string()),
   })
   .meta({ id: 'CountryStats' });
+export type CountryStats = z.output<typeof countryStats>;
+
+export const acceptedQuery = z
+  .object({ query_id: z.string(), from: z.string(), to: z.string(), status: z.enum(JOB_STATUSES) })
+  .meta({ id: 'CountryStatsQueryAccepted' });
+
+export const statsQuery = z
+  .object({
+    query_id: z.string(),
+    from: z.string(),
+    to: z.string(),
+    status: z.enum(JOB_STATUSES),
+    files_total: z.number().int().meta({ description: 'Stored files of the range when the query started' }),
+    files_done: z.number().int(),
+    bytes_total: z.number().int(),
+    bytes_done: z.number().int(),
+    result: countryStats
+      .nullable()
+      .meta({ description: 'What GET /country-stats answers for the range, once the query succeeded' }),
+    error: z.object({ message: z.string() }).nullable(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: 'CountryStatsQuery' });
+export type StatsQuery = z.output<typeof statsQuery>;
 
 /** What the upstream's `GET /cities` answers. */
 export const upstreamCities = z.array(
@@ -79,3 +112,15 @@ export const fetchCityMessage = z.object({
   city: z.object({ id: z.number().int(), name: z.string(), country: z.string() }),
 });
 export type FetchCityMessage = z.output<typeof fetchCityMessage>;
+
+/** One SQS message per stored file of a statistics query: the file set is fixed when the query starts. */
+export const scanFileMessage = z.object({
+  query_id: z.string(),
+  /** The file's place in the query's file set: its partial totals are stored under it, once. */
+  index: z.number().int().nonnegative(),
+  key: z.string(),
+  date: z.string(),
+  country: z.string(),
+  bytes: z.number().int().nonnegative(),
+});
+export type ScanFileMessage = z.output<typeof scanFileMessage>;

@@ -12,6 +12,12 @@ const schema = z.object({
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
+  // bus: the most bytes GET /country-stats scans before it answers 422 range_too_large (lib/routes.ts).
+  COUNTRY_STATS_SYNC_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  // bus: how long a job may make no progress before it reads failed (lib/routes.ts).
+  BUS_JOB_STALL_SECONDS: z.coerce.number().positive().optional(),
+  // A consumer's queue's maxReceiveCount (lib/routes.ts): its last receive records a failure.
+  MAX_RECEIVE_COUNT: z.coerce.number().int().positive().optional(),
 });
 
 export const env = schema.parse(process.env);

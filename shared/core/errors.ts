@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'range_too_large'
   | 'internal';
 
 export type ErrorDetail = { path?: string; message: string } & Record<string, unknown>;
@@ -38,3 +39,4 @@ export const notFound = (message = 'Not found') => new ApiError(404, 'not_found'
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 export const payloadTooLarge = (message: string) => new ApiError(413, 'payload_too_large', message);
 export const unsupportedMediaType = (message: string) => new ApiError(415, 'unsupported_media_type', message);
+export const rangeTooLarge = (message: string) => new ApiError(422, 'range_too_large', message);

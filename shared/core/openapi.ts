@@ -14,6 +14,7 @@ export const errorBody = z
         'conflict',
         'payload_too_large',
         'unsupported_media_type',
+        'range_too_large',
         'internal',
       ]),
       message: z.string(),

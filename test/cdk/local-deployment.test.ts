@@ -47,6 +47,9 @@ describe('the deployed functions, as the local runtime reads them', () => {
       TABLE_BUS: 'eye-bus',
       DATA_BUCKET: 'eye-data-000000000000-us-east-1',
       BUS_SOURCE_URL: 'http://upstream.test',
+      // Its own settings from the manifest: 4 receives × 6 × 900 s.
+      BUS_JOB_STALL_SECONDS: '21600',
+      MAX_RECEIVE_COUNT: '4',
     });
   });
 

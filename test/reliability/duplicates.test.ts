@@ -1,7 +1,16 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { consumers } from '../../lib/routes.ts';
 import { type ReferenceServer, startReferenceServer } from '../../local/bus/ref-server.ts';
-import { createApp, eventually, startTestStack, type TestStack } from '../integration/harness.ts';
+import { localNames } from '../../local/provision.ts';
+import {
+  createApp,
+  eventually,
+  OPERATOR_CREDENTIALS,
+  startTestStack,
+  type TestStack,
+} from '../integration/harness.ts';
 import { pageview, point } from './inputs.ts';
 import { queues } from './queues.ts';
 
@@ -103,6 +112,46 @@ test('a repeated city fetch leaves the finished job and the country statistics a
   }));
   expect(thrice).toEqual(once);
   expect((once as { job: { cities_done: number } }).job.cities_done).toBe(30);
+});
+
+test('a repeated scan task leaves the finished statistics query as it was', async () => {
+  const post = await stack.request('POST', '/country-stats/queries', {
+    token: app.apiKey,
+    body: { from: '2024-03-01', to: '2024-03-01' },
+  });
+  const query = `/country-stats/queries/${post.body.query_id}`;
+  await eventually(async () => (await get(query)).status === 'succeeded', 30_000);
+  await sqs.drained('busQueryScan');
+  // The query's first task as its start sent it: the first stored city-day of the date.
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: stack.endpoints.dynamodb,
+      credentials: OPERATOR_CREDENTIALS,
+    }),
+  );
+  const [first] =
+    (
+      await dynamo.send(
+        new QueryCommand({
+          TableName: localNames.table('bus'),
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :city)',
+          ExpressionAttributeValues: { ':pk': 'DATE#2024-03-01', ':city': 'CITY#' },
+          Limit: 1,
+        }),
+      )
+    ).Items ?? [];
+  const body = JSON.stringify({
+    query_id: post.body.query_id,
+    index: 0,
+    key: first!.key,
+    date: '2024-03-01',
+    country: first!.country,
+    bytes: first!.bytes,
+  });
+  const { once, thrice } = await deliverThrice('busQueryScan', body, () => get(query));
+  expect(thrice).toEqual(once);
+  expect((once as { files_done: number }).files_done).toBe(30);
 });
 
 test('a repeated upload notification leaves the imported dataset as it was', async () => {

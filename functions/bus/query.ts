@@ -1,0 +1,7 @@
+import { statsQuery } from '../../shared/bus/queries.ts';
+import { queryIdPath } from '../../shared/bus/schemas.ts';
+import { httpRoute, ok } from '../../shared/core/http.ts';
+
+export const handler = httpRoute({ path: queryIdPath }, async ({ path }) =>
+  ok(await statsQuery(path.query_id)),
+);

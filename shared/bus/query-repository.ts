@@ -1,0 +1,233 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/aws/dynamo.ts';
+import { s3 } from '../core/aws/s3.ts';
+import { sqs } from '../core/aws/sqs.ts';
+import { chunks, mapBounded } from '../core/concurrency.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
+import { bucketName, queueUrl, tableName } from '../core/env.ts';
+import type { DepartureTotals } from './departures.ts';
+import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './schemas.ts';
+
+// Every read and write of the asynchronous statistics queries. Table `bus`:
+//   QUERY#<query_id> / QUERY          the query: range, status, counters, error
+//   QUERY#<query_id> / PART#<index>   one file's exact partial totals, written once (the write that
+//                                     creates it is the only one that bumps the counters)
+// S3: bus-queries/<query_id>/result.json, the merged answer (it can be far larger than an item's 400 KB).
+
+const keys = {
+  query: (queryId: string) => ({ pk: `QUERY#${queryId}`, sk: 'QUERY' }),
+  part: (queryId: string, index: number) => ({
+    pk: `QUERY#${queryId}`,
+    sk: `PART#${String(index).padStart(9, '0')}`,
+  }),
+  partPrefix: 'PART#',
+  result: (queryId: string) => `bus-queries/${queryId}/result.json`,
+};
+
+const table = () => tableName('bus');
+/** Scan tasks sent at once by the query's start: SendMessageBatch calls in flight. */
+const SEND_CONCURRENCY = 16;
+
+interface QueryItem extends Omit<StatsQuery, 'result' | 'error'> {
+  error_message?: string;
+}
+
+const toQuery = (item: QueryItem): Omit<StatsQuery, 'result'> => ({
+  query_id: item.query_id,
+  from: item.from,
+  to: item.to,
+  status: item.status,
+  files_total: item.files_total,
+  files_done: item.files_done,
+  bytes_total: item.bytes_total,
+  bytes_done: item.bytes_done,
+  error: item.error_message === undefined ? null : { message: item.error_message },
+  created_at: item.created_at,
+  finished_at: item.finished_at,
+});
+
+export const putQuery = async (query: Omit<StatsQuery, 'result'>) => {
+  const { error: _, ...item } = query;
+  await dynamo.send(
+    new PutCommand({
+      TableName: table(),
+      Item: { ...keys.query(query.query_id), ...item },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+};
+
+export const getQuery = async (queryId: string): Promise<Omit<StatsQuery, 'result'> | undefined> => {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.query(queryId), ConsistentRead: true }),
+  );
+  return out.Item ? toQuery(out.Item as QueryItem) : undefined;
+};
+
+export const enqueueScans = async (tasks: ScanFileMessage[]) => {
+  await mapBounded(chunks(tasks, 10), SEND_CONCURRENCY, async (batch) => {
+    const out = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl('busQueryScan'),
+        Entries: batch.map((task) => ({ Id: String(task.index), MessageBody: JSON.stringify(task) })),
+      }),
+    );
+    if (out.Failed?.length) throw new Error(`SQS refused ${out.Failed.length} scan tasks`);
+  });
+};
+
+const ACTIVE_CONDITION = '#status IN (:queued, :running)';
+const ACTIVE_VALUES = { ':queued': 'queued', ':running': 'running' };
+
+/** Moves the query to `status` (and sets the fields given) if it is still queued or running. */
+const transition = async (
+  queryId: string,
+  status: JobStatus,
+  fields: Record<string, unknown> = {},
+): Promise<boolean> => {
+  const names = Object.keys(fields);
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.query(queryId),
+        UpdateExpression: `SET #status = :status${names.map((n) => `, ${n} = :${n}`).join('')}`,
+        ConditionExpression: status === 'running' ? '#status = :queued' : ACTIVE_CONDITION,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ...(status === 'running' ? { ':queued': 'queued' } : ACTIVE_VALUES),
+          ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+        },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+export const markQueryRunning = (queryId: string) => transition(queryId, 'running');
+
+export const failQuery = (queryId: string, message: string, finishedAt: string) =>
+  transition(queryId, 'failed', { error_message: message, finished_at: finishedAt });
+
+export const succeedQuery = (queryId: string, finishedAt: string) =>
+  transition(queryId, 'succeeded', { finished_at: finishedAt });
+
+/**
+ * Stores a file's partial totals and counts it, atomically and once: the partial is written only if
+ * absent and the counters only with it, so a redelivered scan task changes nothing. False when the
+ * partial was already there or the query is no longer active.
+ */
+export const recordPartial = async (task: ScanFileMessage, totals: DepartureTotals): Promise<boolean> => {
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: {
+                ...keys.part(task.query_id, task.index),
+                date: task.date,
+                country: task.country,
+                departures: totals.departures,
+                passengers: totals.passengers,
+                accident: totals.accident,
+                delay_ms: totals.delayMs,
+                delay_ns: totals.delayNs,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.query(task.query_id),
+              UpdateExpression: 'ADD files_done :one, bytes_done :bytes',
+              ConditionExpression: ACTIVE_CONDITION,
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':one': 1, ':bytes': task.bytes, ...ACTIVE_VALUES },
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    const { name, CancellationReasons } = err as {
+      name?: string;
+      CancellationReasons?: { Code?: string }[];
+    };
+    if (
+      name === 'TransactionCanceledException' &&
+      CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
+    )
+      return false;
+    throw err;
+  }
+};
+
+export interface Partial {
+  date: string;
+  country: string;
+  totals: DepartureTotals;
+}
+
+/** Every partial of a query, in file order. */
+export const partialsOf = async (queryId: string): Promise<Partial[]> => {
+  const partials: Partial[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.query(queryId).pk, ':prefix': keys.partPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      partials.push({
+        date: item.date,
+        country: item.country,
+        totals: {
+          departures: item.departures,
+          passengers: item.passengers,
+          accident: item.accident,
+          delayMs: item.delay_ms,
+          delayNs: item.delay_ns,
+        },
+      });
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return partials;
+};
+
+export const putResult = async (queryId: string, result: CountryStats) => {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucketName(),
+      Key: keys.result(queryId),
+      Body: JSON.stringify(result),
+      ContentType: 'application/json',
+    }),
+  );
+};
+
+export const getResult = async (queryId: string): Promise<CountryStats> => {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: keys.result(queryId) }));
+  return JSON.parse(await out.Body!.transformToString('utf8')) as CountryStats;
+};
