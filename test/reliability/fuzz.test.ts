@@ -32,6 +32,8 @@ const SAMPLES: Record<string, { body?: unknown; query?: Record<string, string> }
   'GET /errors': { query: { code: 'invalid_payload', limit: '10' } },
   'POST /process-request': { query: { date: '2024-03-01' } },
   'GET /country-stats': { query: { from: '2024-03-01', to: '2024-03-02' } },
+  'POST /country-stats/queries': { body: { from: '2024-03-01', to: '2024-03-02' } },
+  'GET /process-request': { query: { limit: '10' } },
   'PUT /location': { body: point('fuzz', '2017-01-01 13:05:12') },
   'POST /locations': { body: [point('fuzz', '2017-01-01 13:06:12')] },
   'GET /users/{user_id}/location-averages': {
