@@ -1,6 +1,7 @@
 import { PassThrough, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { logger } from '../core/observability.ts';
+import { withRetries } from '../core/retry.ts';
 import { DepartureScanner, InvalidDepartures } from './departures.ts';
 import {
   deleteObject,
@@ -14,9 +15,8 @@ import {
   recordCity,
   storeCityDay,
 } from './repository.ts';
-import { withRetries } from './retry.ts';
 import type { FetchCityMessage, Job } from './schemas.ts';
-import { openCityStats } from './upstream.ts';
+import { isTransient, openCityStats } from './upstream.ts';
 
 export const FETCH_POLICY = { attempts: 6, baseMs: 250, capMs: 8000 };
 const ATTEMPT_TIMEOUT_MS = 300_000;
@@ -79,11 +79,15 @@ const fetchAndRecord = async (job: Job, message: FetchCityMessage, remainingMs: 
   const key = objectKey(message.date, job.job_id, message.city.id);
   let outcome: { records: number; bytes: number } | 'failed';
   try {
-    outcome = await withRetries(FETCH_POLICY, () => {
-      const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, remainingMs() - SAFETY_MS);
-      if (timeoutMs <= 0) throw new Error('no time left for another attempt');
-      return transferCityDay(message, key, timeoutMs);
-    });
+    outcome = await withRetries(
+      FETCH_POLICY,
+      () => {
+        const timeoutMs = Math.min(ATTEMPT_TIMEOUT_MS, remainingMs() - SAFETY_MS);
+        if (timeoutMs <= 0) throw new Error('no time left for another attempt');
+        return transferCityDay(message, key, timeoutMs);
+      },
+      isTransient,
+    );
   } catch (err) {
     logger.warn('city failed', {
       job_id: job.job_id,

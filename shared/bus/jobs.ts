@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { withRetries } from '../core/retry.ts';
 import {
   claimDate,
   deleteJob,
@@ -10,9 +11,8 @@ import {
   jobOfDate,
   putJob,
 } from './repository.ts';
-import { withRetries } from './retry.ts';
 import type { Job } from './schemas.ts';
-import { fetchCities } from './upstream.ts';
+import { fetchCities, isTransient } from './upstream.ts';
 
 // Registers the job of a date. The API answers within API Gateway's 30 s, so the city list gets a few
 // short attempts; the long work happens per city, behind the queue.
@@ -46,7 +46,7 @@ export const requestJob = async (date: string): Promise<Job> => {
     const current = await jobOfDate(date);
     if (current && isActive(current.job)) return current.job;
     if (current?.stalled && !(await expireJob(current))) continue;
-    const cities = await withRetries(CITY_LIST_POLICY, () => fetchCities(CITY_LIST_TIMEOUT_MS));
+    const cities = await withRetries(CITY_LIST_POLICY, () => fetchCities(CITY_LIST_TIMEOUT_MS), isTransient);
     const job = newJob(date, cities.length);
     await putJob(
       job,

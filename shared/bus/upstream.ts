@@ -1,8 +1,32 @@
 import { Readable } from 'node:stream';
-import { UpstreamError } from './retry.ts';
 import { type UpstreamCity, upstreamCities } from './schemas.ts';
 
-// The upstream bus source (API.md: the reference server). Its URL is a deploy-time setting.
+// The upstream bus source (API.md: the reference server). Its URL is a deploy-time setting. Transient
+// upstream failures are retried within one invocation (shared/core/retry.ts): waiting for SQS to
+// redeliver would stall a city for a whole visibility timeout.
+
+export class UpstreamError extends Error {
+  readonly status: number | undefined;
+  constructor(message: string, status?: number) {
+    super(message);
+    this.name = 'UpstreamError';
+    this.status = status;
+  }
+}
+
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/** 5xx and 429 answers, timeouts and dropped connections are worth another try; nothing else is. */
+export const isTransient = (err: unknown): boolean => {
+  if (err instanceof UpstreamError)
+    return err.status === undefined || err.status >= 500 || err.status === 429;
+  const e = err as { name?: string; code?: string; cause?: { code?: string } } | undefined;
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true;
+  if (e?.code && TRANSIENT_CODES.has(e.code)) return true;
+  if (e?.cause?.code && TRANSIENT_CODES.has(e.cause.code)) return true;
+  // undici reports network failures as `TypeError: fetch failed` (the cause says which).
+  return err instanceof TypeError && err.message === 'fetch failed';
+};
 
 const sourceUrl = () => {
   const url = process.env.BUS_SOURCE_URL;
