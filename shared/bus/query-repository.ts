@@ -3,7 +3,6 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,7 +10,7 @@ import { dynamo } from '../core/aws/dynamo.ts';
 import { s3 } from '../core/aws/s3.ts';
 import { sqs } from '../core/aws/sqs.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { isConditionFailure, queryAll } from '../core/dynamo.ts';
 import { bucketName, queueUrl, tableName } from '../core/env.ts';
 import type { DepartureTotals } from './departures.ts';
 import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './schemas.ts';
@@ -186,34 +185,23 @@ export interface Partial {
 
 /** Every partial of a query, in file order. */
 export const partialsOf = async (queryId: string): Promise<Partial[]> => {
-  const partials: Partial[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.query(queryId).pk, ':prefix': keys.partPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      partials.push({
-        date: item.date,
-        country: item.country,
-        totals: {
-          departures: item.departures,
-          passengers: item.passengers,
-          accident: item.accident,
-          delayMs: item.delay_ms,
-          delayNs: item.delay_ns,
-        },
-      });
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return partials;
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.query(queryId).pk, ':prefix': keys.partPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    date: item.date,
+    country: item.country,
+    totals: {
+      departures: item.departures,
+      passengers: item.passengers,
+      accident: item.accident,
+      delayMs: item.delay_ms,
+      delayNs: item.delay_ns,
+    },
+  }));
 };
 
 export const putResult = async (queryId: string, result: CountryStats) => {

@@ -8,7 +8,7 @@ import { s3 } from '../core/aws/s3.ts';
 import { sqs } from '../core/aws/sqs.ts';
 import { chunks } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { isConditionFailure, queryAll } from '../core/dynamo.ts';
 import { bucketName, env, queueUrl, tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import { jobAsOf } from './liveness.ts';
@@ -427,30 +427,19 @@ export const forgetCityDay = async (
 };
 
 export const cityDaysOf = async (date: string): Promise<CityDay[]> => {
-  const items: CityDay[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.claim(date).pk, ':prefix': keys.cityDayPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      items.push({
-        date,
-        city_id: item.city_id,
-        country: item.country,
-        key: item.key,
-        bytes: item.bytes ?? 0,
-      });
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': keys.claim(date).pk, ':prefix': keys.cityDayPrefix },
+    ConsistentRead: true,
+  });
+  return items.map((item) => ({
+    date,
+    city_id: item.city_id,
+    country: item.country,
+    key: item.key,
+    bytes: item.bytes ?? 0,
+  }));
 };
 
 export const openObject = async (key: string): Promise<Readable> => {
