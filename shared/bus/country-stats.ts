@@ -115,7 +115,9 @@ const workers = (): ScanWorker[] | null => {
 };
 
 /** The totals of each file, in order: in the worker pool, or on this thread where there is none. */
-const totalsOfFiles = (keys: string[]): Promise<DepartureTotals[]> => {
+const totalsOfFiles = async (keys: string[]): Promise<DepartureTotals[]> => {
+  // A range with nothing stored is common (missing dates): no reason to start the pool for it.
+  if (keys.length === 0) return [];
   const available = workers();
   if (!available) return mapBounded(keys, FILE_READS, totalsOfObject);
   return mapBounded(keys, available.length * FILES_PER_WORKER, (key) => {
