@@ -1,5 +1,5 @@
 import type { RouteAuth } from '../shared/core/auth.ts';
-import type { QueueKey, SecretKey, TableKey } from './resources.ts';
+import { QUEUES, type QueueKey, type SecretKey, type TableKey } from './resources.ts';
 
 // THE manifest: every HTTP route and queue consumer, its handler file and what it may touch. The CDK
 // API stack and the local runtime both read it; adding a route means adding one entry here.
@@ -301,6 +301,12 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     memoryMb: 3008,
     timeoutSeconds: 900,
+    // The extract is written in parts of this size, so the import's memory does not grow with the
+    // file; the receive count that ends retries tells the import its last attempt.
+    environment: {
+      DATASET_PART_BYTES: String(32 * 1024 * 1024),
+      DATASET_IMPORT_MAX_RECEIVES: String(QUEUES.datasetsImport.maxReceiveCount),
+    },
     access: { tables: { datasets: 'readwrite' }, bucket: [{ prefix: 'datasets/', access: 'readwrite' }] },
   },
 ];

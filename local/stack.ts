@@ -134,6 +134,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       overrides: {
         AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
+        ...(process.env.DATASET_PART_BYTES ? { DATASET_PART_BYTES: process.env.DATASET_PART_BYTES } : {}),
       },
     },
     (line) => log(`lambda ${line}`),

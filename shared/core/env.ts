@@ -12,6 +12,14 @@ const schema = z.object({
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
+  /** datasets: a part of an import's extract is written out once it holds about this many bytes. */
+  DATASET_PART_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(32 * 1024 * 1024),
+  /** datasets: the import queue's maxReceiveCount; the receive that reaches it is the last. */
+  DATASET_IMPORT_MAX_RECEIVES: z.coerce.number().int().min(1).default(3),
 });
 
 export const env = schema.parse(process.env);
