@@ -10,8 +10,8 @@ import type { Scalar } from './stats.ts';
 //   context id; a group_by key is looked up in the value's own context, then its ancestors, so it
 //   comes from the same array element or record as the value.
 // The columns are cut into parts of whole records, each written out once it holds `partBytes`, so the
-// import's memory is bounded by the part size whatever the file's (the catalogue alone grows with the
-// number of distinct paths). A record's contexts all lie in its part, so a group_by key is always
+// import's memory is bounded by two parts (one filling, one being written) whatever the file's size
+// (the catalogue alone grows with the number of distinct paths). A record's contexts all lie in its part, so a group_by key is always
 // found in the value's own part; dictionaries are per part and merged by value when a query reads them.
 
 export type FieldType = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'mixed';
@@ -184,6 +184,8 @@ export class ExtractBuilder {
   private touched: Column[] = [];
   /** Approximate bytes held by the part in progress. */
   buffered = 0;
+  /** The write of the previous part, if one is in flight. */
+  private writing: Promise<void> = Promise.resolve();
 
   private readonly sink: ExtractSink;
   private readonly partBytes: number;
@@ -204,7 +206,7 @@ export class ExtractBuilder {
     return this.buffered >= this.partBytes;
   }
 
-  /** Writes the part in progress, if it holds anything, and starts the next one. */
+  /** Starts writing the part in progress, if it holds anything, once the previous part is written. */
   async flush(): Promise<void> {
     const part = this.partStarts.length - 1;
     if (this.contexts === this.partStarts[part]) return;
@@ -225,12 +227,23 @@ export class ExtractBuilder {
     this.parent = int32List();
     this.buffered = 0;
     this.partStarts.push(this.contexts);
-    await mapBounded(objects, PUT_CONCURRENCY, ([name, bytes]) => this.sink(`parts/${part}/${name}`, bytes));
+    // The part is written while the next one fills; at most one write is in flight, so the import
+    // holds at most two parts.
+    const previous = this.writing;
+    this.writing = previous.then(async () => {
+      await mapBounded(objects, PUT_CONCURRENCY, ([name, bytes]) =>
+        this.sink(`parts/${part}/${name}`, bytes),
+      );
+    });
+    // Awaited by the next flush or by finish; until then a failed write must not count as unhandled.
+    this.writing.catch(() => {});
+    await previous;
   }
 
   /** Writes the last part; returns the catalogue (not yet stored: it is what makes the extract visible). */
   async finish(): Promise<Catalogue> {
     await this.flush();
+    await this.writing;
     return {
       records: this.records,
       contexts: this.contexts,
