@@ -6,6 +6,7 @@ import { createdObjectKeys, importUpload } from '../../shared/datasets/datasets.
 // this invocation can run.
 export const handler = sqsConsumer(async (record: SQSRecord, context?: Context) => {
   const delivery = {
+    messageId: record.messageId,
     receiveCount: Number(record.attributes.ApproximateReceiveCount),
     deadline: Date.now() + (context?.getRemainingTimeInMillis() ?? 900_000),
   };

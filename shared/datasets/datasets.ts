@@ -132,8 +132,9 @@ export const createdObjectKeys = (body: string): string[] => {
     .map((r) => decodeURIComponent(r.s3!.object!.key!.replace(/\+/g, ' ')));
 };
 
-/** The delivery of an import message: its receive count, and when the function's time runs out. */
+/** The delivery of an import message: which message, its receive count, when the function's time runs out. */
 export interface ImportDelivery {
+  messageId: string;
   receiveCount: number;
   deadline: number;
 }
@@ -147,7 +148,8 @@ export interface ImportDelivery {
 export const importUpload = async (key: string, delivery: ImportDelivery): Promise<void> => {
   const id = uploadIdOf(key);
   const final = delivery.receiveCount >= env.DATASET_IMPORT_MAX_RECEIVES;
-  const attempt = id && (await claimImport(id, { deadline: delivery.deadline, final }));
+  const attempt =
+    id && (await claimImport(id, { messageId: delivery.messageId, deadline: delivery.deadline, final }));
   if (!id || !attempt) {
     logger.info('Nothing to import: not a pending upload, or another attempt holds it', { key });
     return;

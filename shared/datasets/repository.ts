@@ -225,22 +225,36 @@ const update = async (
 /**
  * Claims an uploaded file for import; returns the attempt id, or undefined when there is nothing to
  * claim. S3 notifications and SQS both deliver at least once: a dataset already imported (or failed)
- * is not claimed again, nor one another attempt is still importing (its claim's deadline, the end of
- * its function's time, has not passed). An attempt that crashed or timed out leaves a claim whose
- * deadline passes: its message, redelivered, takes over. `final`: no receive follows this one.
+ * is not claimed again, nor one another message's attempt is still importing (its claim's deadline,
+ * the end of its function's time, has not passed): that message comes back if its attempt dies, so
+ * this one may be dropped. The claiming message itself, delivered again, takes over at once: SQS
+ * redelivers it only once its earlier receive is over (visibility timeout, or a local stop that
+ * handed it back). `final`: no receive follows this one.
  */
 export const claimImport = async (
   id: string,
-  claim: { deadline: number; final: boolean },
+  claim: { messageId: string; deadline: number; final: boolean },
   now = Date.now(),
 ): Promise<string | undefined> => {
   const attempt = newAttemptId();
   const claimed = await update(id, {
-    set: { status: 'processing', attempt, deadline: claim.deadline, final_attempt: claim.final },
+    set: {
+      status: 'processing',
+      attempt,
+      claim_message: claim.messageId,
+      deadline: claim.deadline,
+      final_attempt: claim.final,
+    },
     remove: [TTL_ATTRIBUTE],
     condition:
-      '#status = :uploading OR (#status = :processing AND (attribute_not_exists(#deadline) OR #deadline < :now))',
-    values: { ':uploading': 'uploading', ':processing': 'processing', ':now': now },
+      '#status = :uploading OR (#status = :processing AND (attribute_not_exists(#deadline) OR ' +
+      '#deadline < :now OR #claim_message = :message))',
+    values: {
+      ':uploading': 'uploading',
+      ':processing': 'processing',
+      ':now': now,
+      ':message': claim.messageId,
+    },
   });
   return claimed ? attempt : undefined;
 };
@@ -259,7 +273,7 @@ export const finishImport = async (
   await storeCatalogue(id, attempt, result.catalogue);
   return update(id, {
     set: { status: 'ready', records: result.records, bytes: result.bytes, extract: attempt },
-    remove: ['deadline', 'final_attempt'],
+    remove: ['deadline', 'final_attempt', 'claim_message'],
     ...heldBy(attempt),
   });
 };
@@ -268,7 +282,7 @@ export const finishImport = async (
 export const failImport = async (id: string, attempt: string, error: DatasetError): Promise<boolean> => {
   const failed = await update(id, {
     set: { status: 'failed', error },
-    remove: ['deadline', 'final_attempt'],
+    remove: ['deadline', 'final_attempt', 'claim_message'],
     ...heldBy(attempt),
   });
   if (failed) await deleteUpload(id);

@@ -24,7 +24,7 @@ const conditionFailed = () => Object.assign(new Error('no'), { name: 'Conditiona
 const KEY = 'datasets/uploads/d1';
 const body = (text: string) => ({ Body: Readable.from([Buffer.from(text)]) as never });
 const updates = () => ddb.commandCalls(UpdateCommand).map((c) => c.args[0].input);
-const delivery = (receiveCount: number) => ({ receiveCount, deadline: 1_000_000 });
+const delivery = (receiveCount: number) => ({ messageId: 'm1', receiveCount, deadline: 1_000_000 });
 
 describe('importing an upload', () => {
   test('claims with the deadline of its function and publishes the extract under its attempt', async () => {
