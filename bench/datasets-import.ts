@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -141,7 +141,10 @@ if (values.child) {
   process.send?.(result);
 } else {
   const { fork } = await import('node:child_process');
-  const previous = existsSync(RESULTS) ? JSON.parse(await readFile(RESULTS, 'utf8')) : { sizes: {} };
+  // The shape every bench/results file has (bench/report.ts reads them all), figures keyed by size.
+  const previous = existsSync(RESULTS)
+    ? JSON.parse(await readFile(RESULTS, 'utf8'))
+    : { feature: 'datasets-import', metrics: {}, ratios: {} };
   let failed = false;
   for (const mb of values.mb) {
     const result = await new Promise<Record<string, unknown> | undefined>((resolve) => {
@@ -157,12 +160,16 @@ if (values.child) {
       console.error(`the ${mb} MB run failed`);
       continue;
     }
-    const { ours, duckdb, ...metrics } = result;
+    const { ours, duckdb, ...metrics } = result as Record<string, number>;
     console.table([metrics]);
     console.log(`  ours:   ${JSON.stringify(ours)}\n  duckdb: ${JSON.stringify(duckdb)}`);
     if (!metrics.aggregate_exact_vs_duckdb) failed = true;
-    previous.sizes[`${mb}mb`] = { date: new Date().toISOString(), node: process.version, ...metrics };
+    for (const [name, value] of Object.entries(metrics)) previous.metrics[`${mb}mb_${name}`] = value;
+    previous.ratios[`aggregate_${mb}mb`] = metrics.aggregate_ms! / metrics.duckdb_ms!;
   }
+  Object.assign(previous, { date: new Date().toISOString(), node: process.version, cpus: cpus().length });
+  previous.metrics.rss_peak_2000mb_minus_200mb_mib =
+    previous.metrics['2000mb_rss_peak_mib'] - previous.metrics['200mb_rss_peak_mib'];
   await writeFile(RESULTS, `${JSON.stringify(previous, null, 2)}\n`);
   console.log(`results merged into ${RESULTS}`);
   if (failed) process.exitCode = 1;
