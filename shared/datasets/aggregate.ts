@@ -4,9 +4,10 @@ import {
   type CatalogueEntry,
   type ColumnMeta,
   columnParts,
+  extractSource,
   numericValue,
+  type ObjectReader,
   partContexts,
-  partObject,
 } from './extract.ts';
 import { resolveColumn } from './paths.ts';
 import {
@@ -20,9 +21,6 @@ import {
 // Answers `aggregate` from the columnar extract: it streams the parts of the field's column (and of
 // the group_by field's), never the raw file nor any other column.
 
-/** Reads one object of the dataset's extract (e.g. `parts/0/columns/3/num`); fresh bytes each call, as they are changed in place. */
-export type ExtractSource = (name: string) => Promise<Uint8Array>;
-
 type Stats = NumericStats | CategoricalStats;
 export type Aggregate =
   | ({ field: string } & Stats)
@@ -31,11 +29,11 @@ export type Aggregate =
 const int32s = (bytes: Uint8Array) =>
   bytes.byteOffset % 4 === 0
     ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-    : new Int32Array(bytes.slice().buffer);
+    : new Int32Array(Uint8Array.from(bytes).buffer);
 const float64s = (bytes: Uint8Array) =>
   bytes.byteOffset % 8 === 0
     ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
-    : new Float64Array(bytes.slice().buffer);
+    : new Float64Array(Uint8Array.from(bytes).buffer);
 const json = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString('utf8')) as Scalar[];
 
 /**
@@ -181,33 +179,33 @@ const remap = (codes: Int32Array, translation: Int32Array) => {
 export const aggregate = async (
   catalogue: Catalogue,
   query: { field: string; group_by?: string | undefined },
-  load: ExtractSource,
+  read: ObjectReader,
 ): Promise<Aggregate> => {
+  const load = extractSource(catalogue, read);
   const { entry: field, column } = resolveColumn(catalogue, query.field, 'field');
   const grouping =
     query.group_by === undefined ? undefined : resolveColumn(catalogue, query.group_by, 'group_by');
   if (grouping) checkGroupable(field, grouping.entry, grouping.column.levels);
   const groupParts = new Set(grouping ? columnParts(grouping.column).map(([part]) => part) : []);
-  const object = (part: number, c: ColumnMeta, name: string) =>
-    partObject(catalogue, part, `columns/${c.index}/${name}`);
+  const object = (part: number, c: ColumnMeta, name: string) => load(part, `columns/${c.index}/${name}`);
 
   const readPart = async (part: number): Promise<FieldPart> => {
     const [values, dict] = await Promise.all([
       column.numeric
-        ? load(object(part, column, 'num')).then(float64s)
-        : load(object(part, column, 'codes')).then(int32s),
-      column.numeric ? [] : load(object(part, column, 'dict.json')).then(json),
+        ? object(part, column, 'num').then(float64s)
+        : object(part, column, 'codes').then(int32s),
+      column.numeric ? [] : object(part, column, 'dict.json').then(json),
     ]);
     if (!grouping) return { values, dict };
     const g = grouping.column;
     const [fctx, parent, group] = await Promise.all([
-      load(object(part, column, 'ctx')).then(int32s),
-      load(partObject(catalogue, part, 'parent')).then(int32s),
+      object(part, column, 'ctx').then(int32s),
+      load(part, 'parent').then(int32s),
       groupParts.has(part)
         ? Promise.all([
-            load(object(part, g, 'ctx')).then(int32s),
-            load(object(part, g, 'codes')).then(int32s),
-            load(object(part, g, 'dict.json')).then(json),
+            object(part, g, 'ctx').then(int32s),
+            object(part, g, 'codes').then(int32s),
+            object(part, g, 'dict.json').then(json),
           ])
         : undefined,
     ]);

@@ -1,4 +1,3 @@
-import { mapBounded } from '../core/concurrency.ts';
 import type { JsonRecord } from './reader.ts';
 import type { Scalar } from './stats.ts';
 
@@ -17,7 +16,7 @@ import type { Scalar } from './stats.ts';
 export type FieldType = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'mixed';
 
 export interface ColumnMeta {
-  /** Index of the column's objects (`parts/<part>/columns/<index>/…`). */
+  /** Index of the column's sections (`columns/<index>/…`) in each part. */
   index: number;
   count: number;
   numeric: boolean;
@@ -42,22 +41,36 @@ export interface Catalogue {
   contexts: number;
   /**
    * The first context id of each part. Absent in extracts written before parts existed: they are one
-   * part whose objects carry no `parts/<n>/` prefix.
+   * part stored as one object per section, unprefixed (`columns/3/num`).
    */
   parts?: number[];
+  /** Where each section (`parent`, `columns/3/num`) lies in its part's object `parts/<n>`: [offset, length]. */
+  sections?: Record<string, [number, number]>[];
   paths: CatalogueEntry[];
 }
 
 /** Where the import writes the extract's objects (names relative to the extract). */
 export type ExtractSink = (name: string, bytes: Uint8Array) => Promise<void>;
+/** Reads one object of the extract, whole or the byte range [start, end); fresh bytes each call. */
+export type ObjectReader = (name: string, range?: [number, number]) => Promise<Uint8Array>;
+/** Reads one section of one part (`parent`, `columns/3/num`); fresh bytes each call, as they are changed in place. */
+export type ExtractSource = (part: number, section: string) => Promise<Uint8Array>;
 
 /** A part is written out once its columns hold about this many bytes (env DATASET_PART_BYTES). */
 export const DEFAULT_PART_BYTES = 32 * 1024 * 1024;
-const PUT_CONCURRENCY = 16;
 
-/** The name of one object of a part (`parent`, `columns/3/num`), as stored. */
-export const partObject = (catalogue: Catalogue, part: number, name: string) =>
-  catalogue.parts ? `parts/${part}/${name}` : name;
+/**
+ * Sections of a part through `read`: a ranged read of the part's one object (one PUT per part keeps
+ * an import's request count low), or, in a pre-parts extract, the section's own object.
+ */
+export const extractSource =
+  (catalogue: Catalogue, read: ObjectReader): ExtractSource =>
+  async (part, section) => {
+    if (!catalogue.sections) return read(section);
+    const at = catalogue.sections[part]?.[section];
+    if (!at) throw new Error(`the extract has no section ${section} in part ${part}`);
+    return at[1] === 0 ? new Uint8Array(0) : read(`parts/${part}`, [at[0], at[0] + at[1]]);
+  };
 
 /** The parts of a column with their value counts (a pre-parts extract is one part). */
 export const columnParts = (column: ColumnMeta): [number, number][] => column.parts ?? [[0, column.count]];
@@ -184,6 +197,7 @@ export class ExtractBuilder {
   private touched: Column[] = [];
   /** Approximate bytes held by the part in progress. */
   buffered = 0;
+  private readonly sections: Record<string, [number, number]>[] = [];
   /** The write of the previous part, if one is in flight. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -230,11 +244,15 @@ export class ExtractBuilder {
     // The part is written while the next one fills; at most one write is in flight, so the import
     // holds at most two parts.
     const previous = this.writing;
-    this.writing = previous.then(async () => {
-      await mapBounded(objects, PUT_CONCURRENCY, ([name, bytes]) =>
-        this.sink(`parts/${part}/${name}`, bytes),
-      );
-    });
+    const index: Record<string, [number, number]> = {};
+    let offset = 0;
+    for (const [name, bytes] of objects) {
+      index[name] = [offset, bytes.length];
+      offset += bytes.length;
+    }
+    this.sections.push(index);
+    const body = Buffer.concat(objects.map(([, bytes]) => bytes));
+    this.writing = previous.then(() => this.sink(`parts/${part}`, body));
     // Awaited by the next flush or by finish; until then a failed write must not count as unhandled.
     this.writing.catch(() => {});
     await previous;
@@ -248,6 +266,7 @@ export class ExtractBuilder {
       records: this.records,
       contexts: this.contexts,
       parts: this.partStarts.slice(0, -1),
+      sections: this.sections,
       paths: this.paths(),
     };
   }

@@ -6,7 +6,7 @@ import { dynamo } from '../core/aws/dynamo.ts';
 import { presigningS3, s3 } from '../core/aws/s3.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
-import type { Catalogue, ExtractSink } from './extract.ts';
+import type { Catalogue, ExtractSink, ObjectReader } from './extract.ts';
 import { type DatasetError, type DatasetStatus, UPLOAD_URL_SECONDS } from './schemas.ts';
 
 // Metadata: one DynamoDB item per dataset. Bytes: the file and its extract in S3, under
@@ -150,8 +150,15 @@ export const getDataset = async (id: string): Promise<DatasetItem | undefined> =
   return out.Item ? toItem(out.Item) : undefined;
 };
 
-const getBytes = async (key: string): Promise<Uint8Array> => {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
+const getBytes = async (key: string, range?: [number, number]): Promise<Uint8Array> => {
+  const out = await s3.send(
+    new GetObjectCommand({
+      Bucket: bucketName(),
+      Key: key,
+      // HTTP ranges are inclusive of their last byte.
+      Range: range ? `bytes=${range[0]}-${range[1] - 1}` : undefined,
+    }),
+  );
   return out.Body!.transformToByteArray();
 };
 
@@ -160,9 +167,11 @@ export const getCatalogue = async (item: DatasetItem): Promise<Catalogue> =>
     Buffer.from(await getBytes(objects.catalogue(item.id, item.extract))).toString('utf8'),
   ) as Catalogue;
 
-/** Reads objects of a ready dataset's extract, for aggregate.ts. */
-export const extractReader = (item: DatasetItem) => (name: string) =>
-  getBytes(objects.extract(item.id, item.extract, name));
+/** Reads objects (or byte ranges of them) of a ready dataset's extract, for aggregate.ts. */
+export const extractReader =
+  (item: DatasetItem): ObjectReader =>
+  (name, range) =>
+    getBytes(objects.extract(item.id, item.extract, name), range);
 
 /** Streams a presigned upload's bytes. */
 export const openUpload = async (id: string): Promise<AsyncIterable<Uint8Array>> => {
