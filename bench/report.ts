@@ -19,6 +19,8 @@ const TARGETS: Record<string, string> = {
   bus: 'scanner ≥ 600 MB/s per thread; country-stats ≤ 0.35× DuckDB’s full query and ≤ 1.0× its no-delay floor, memory bounded',
   locations: '≥ 1,000 PUT/s, p99 < 50 ms, averages visible < 2 s after the last ping',
   datasets: 'aggregate of a ≥ 50 MB file faster than DuckDB (ratio < 1)',
+  'datasets-import':
+    'peak RSS of a 2 GB import within 100 MB of a 200 MB import’s; aggregate exact against DuckDB on both',
   bundles: 'every Lambda ≤ 500 KB minified code, cold import ≤ 150 ms (ratios are against these budgets)',
   iam: 'the IAM gate’s cost per request, stated (ratios: p50 through the enforcing gate / p50 straight to the emulator)',
 };

@@ -7,7 +7,14 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
-import { authorizer as authorizerSettings, consumers, functionId, routeAuthMap, routes } from './routes.ts';
+import {
+  authorizer as authorizerSettings,
+  consumerEnvironment,
+  consumers,
+  functionId,
+  routeAuthMap,
+  routes,
+} from './routes.ts';
 import { importResources } from './stack-resources.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -121,7 +128,10 @@ export class ApiStack extends Stack {
     for (const consumer of consumers) {
       const fn = track(
         consumer.handler,
-        new ServiceFunction(this, functionId(consumer.handler), { settings: consumer, resources }),
+        new ServiceFunction(this, functionId(consumer.handler), {
+          settings: { ...consumer, environment: consumerEnvironment(consumer) },
+          resources,
+        }),
       );
       fn.addEventSource(
         new SqsEventSource(resources.queues[consumer.queue], {

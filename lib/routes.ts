@@ -341,10 +341,7 @@ export const consumers: ConsumerDef[] = [
     memoryMb: 1024,
     timeoutSeconds: BUS_FETCH_TIMEOUT_SECONDS,
     settings: ['BUS_SOURCE_URL'],
-    environment: {
-      ...busJobs.environment,
-      MAX_RECEIVE_COUNT: String(QUEUES.busFetch.maxReceiveCount),
-    },
+    environment: busJobs.environment,
     access: { tables: { bus: 'readwrite' }, bucket: [{ prefix: 'bus/', access: 'readwrite' }] },
   },
   {
@@ -356,7 +353,6 @@ export const consumers: ConsumerDef[] = [
     maxConcurrency: 100,
     memoryMb: 1024,
     timeoutSeconds: 120,
-    environment: { MAX_RECEIVE_COUNT: String(QUEUES.busQueryScan.maxReceiveCount) },
     access: {
       tables: { bus: 'readwrite' },
       bucket: [
@@ -381,9 +377,20 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     memoryMb: 3008,
     timeoutSeconds: 900,
+    // The extract is written in parts of this size, so the import's memory does not grow with the file.
+    environment: { DATASET_PART_BYTES: String(32 * 1024 * 1024) },
     access: { tables: { datasets: 'readwrite' }, bucket: [{ prefix: 'datasets/', access: 'readwrite' }] },
   },
 ];
+
+/**
+ * A consumer's environment: its own, plus its queue's maxReceiveCount, so the receive that reaches it
+ * knows it is the last and records the failure instead of leaving it to the DLQ in silence.
+ */
+export const consumerEnvironment = (consumer: ConsumerDef): Record<string, string> => ({
+  ...consumer.environment,
+  MAX_RECEIVE_COUNT: String(QUEUES[consumer.queue].maxReceiveCount),
+});
 
 /** The authorizer runs before every non-public route and needs to know what each route requires. */
 export const authorizer: FunctionSettings = {

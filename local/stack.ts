@@ -5,17 +5,18 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKET, type QueueKey, SECRETS, type SecretKey } from '../lib/resources.ts';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SECRETS, type SecretKey } from '../lib/resources.ts';
 import { authorizer, type FunctionSettings } from '../lib/routes.ts';
 import { referenceOptionsFromEnv, startReferenceServer } from './bus/ref-server.ts';
 import { deployedFunctions, OPERATOR_CREDENTIALS, STACK_NAMES, synthesizedTemplates } from './deployment.ts';
-import { type EmulatorEndpoints, type S3ObjectEvent, startEmulatorsProcesses } from './emulators.ts';
+import { type EmulatorEndpoints, startEmulatorsProcesses } from './emulators.ts';
 import { createFunctions, type LocalFunction } from './functions.ts';
 import { startHttpServer } from './http-server.ts';
 import { LOCAL_AWS } from './iam/aws-account.ts';
 import { requireJava } from './java.ts';
 import { localNames, provision } from './provision.ts';
+import { s3Notifications } from './s3-notifications.ts';
 import { startPollers } from './sqs-pollers.ts';
 
 export interface LocalStackOptions {
@@ -58,28 +59,6 @@ const secretValues = async (
   ADMIN_TOKEN: adminToken ?? (await persistedSecret(dataDir, 'admin-token')),
   CURSOR_KEY: await persistedSecret(dataDir, 'cursor-key'),
 });
-
-// Forwards s3rver's object-created events to the queue a notification prefix names, as S3 does.
-const forwardS3Notifications =
-  (sqs: SQSClient, queueUrls: Record<QueueKey, string>) => (event: S3ObjectEvent) => {
-    for (const record of event.Records) {
-      if (!record.eventName.startsWith('ObjectCreated:')) continue;
-      const target = BUCKET.notifications.find((n) => record.s3.object.key.startsWith(n.prefix));
-      if (!target) continue;
-      const key = record.s3.object.key
-        .split('/')
-        .map((part) => encodeURIComponent(part).replace(/%20/g, '+'))
-        .join('/');
-      const body = JSON.stringify({
-        Records: [{ ...record, s3: { ...record.s3, object: { ...record.s3.object, key } } }],
-      });
-      sqs
-        .send(new SendMessageCommand({ QueueUrl: queueUrls[target.queue], MessageBody: body }))
-        .catch((err) => {
-          console.error('local s3: could not forward a notification', err);
-        });
-    }
-  };
 
 /**
  * The whole stack on one machine, as deployed: the emulators (a child process each, behind an IAM gate
@@ -134,9 +113,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       overrides: {
         AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
-        // The bus settings tests scale down (README: the scaled-down timing profile).
+        // The settings tests scale down (README: the scaled-down timing profile).
         ...Object.fromEntries(
-          ['COUNTRY_STATS_SYNC_MAX_BYTES', 'BUS_JOB_STALL_SECONDS'].flatMap((name) =>
+          ['COUNTRY_STATS_SYNC_MAX_BYTES', 'BUS_JOB_STALL_SECONDS', 'DATASET_PART_BYTES'].flatMap((name) =>
             process.env[name] ? [[name, process.env[name]]] : [],
           ),
         ),
@@ -147,7 +126,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   await emulators.setPrincipals([...functions.values()].map((fn) => fn.principal));
   const functionOf = (settings: FunctionSettings): LocalFunction => functions.get(settings.handler)!;
 
-  emulators.onS3Event(forwardS3Notifications(operator.sqs, queueUrls));
+  const notifications = await s3Notifications({
+    s3: operator.s3,
+    sqs: operator.sqs,
+    bucket: localNames.bucket,
+    queueUrls,
+    dataDir: options.dataDir,
+  });
+  // Subscribed before reconciling: an object stored meanwhile is notified by one or the other (or both).
+  emulators.onS3Event(notifications.forward);
+  const { resent } = await notifications.reconcile();
+  if (resent) log(`s3: notified ${resent} stored object(s) whose notification a stopped stack had not sent`);
   const server: Server = await startHttpServer(options.port, (s) => functionOf(s).lambda.invoke, authorizer);
   const pollers = startPollers(
     (def) => functionOf(def).lambda.invoke,

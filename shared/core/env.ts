@@ -16,8 +16,15 @@ const schema = z.object({
   COUNTRY_STATS_SYNC_MAX_BYTES: z.coerce.number().int().positive().optional(),
   // bus: how long a job may make no progress before it reads failed (lib/routes.ts).
   BUS_JOB_STALL_SECONDS: z.coerce.number().positive().optional(),
-  // A consumer's queue's maxReceiveCount (lib/routes.ts): its last receive records a failure.
+  // Every consumer's queue's maxReceiveCount (lib/routes.ts consumerEnvironment): its last receive
+  // records a failure.
   MAX_RECEIVE_COUNT: z.coerce.number().int().positive().optional(),
+  /** datasets: a part of an import's extract is written out once it holds about this many bytes. */
+  DATASET_PART_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(32 * 1024 * 1024),
 });
 
 export const env = schema.parse(process.env);

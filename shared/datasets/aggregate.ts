@@ -1,6 +1,14 @@
 import { validationError } from '../core/errors.ts';
-import type { Catalogue, CatalogueEntry, ColumnMeta } from './extract.ts';
-import { numericValue } from './extract.ts';
+import {
+  type Catalogue,
+  type CatalogueEntry,
+  type ColumnMeta,
+  columnParts,
+  extractSource,
+  numericValue,
+  type ObjectReader,
+  partContexts,
+} from './extract.ts';
 import { resolveColumn } from './paths.ts';
 import {
   type CategoricalStats,
@@ -10,11 +18,8 @@ import {
   type Scalar,
 } from './stats.ts';
 
-// Answers `aggregate` from the columnar extract: it loads only the columns of the field (and of the
-// group_by field), never the raw file.
-
-/** Reads one object of the dataset's extract (e.g. `columns/3/num`); fresh bytes each call, as they are sorted in place. */
-export type ExtractSource = (name: string) => Promise<Uint8Array>;
+// Answers `aggregate` from the columnar extract: it streams the parts of the field's column (and of
+// the group_by field's), never the raw file nor any other column.
 
 type Stats = NumericStats | CategoricalStats;
 export type Aggregate =
@@ -24,14 +29,12 @@ export type Aggregate =
 const int32s = (bytes: Uint8Array) =>
   bytes.byteOffset % 4 === 0
     ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4)
-    : new Int32Array(bytes.slice().buffer);
+    : new Int32Array(Uint8Array.from(bytes).buffer);
 const float64s = (bytes: Uint8Array) =>
   bytes.byteOffset % 8 === 0
     ? new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8)
-    : new Float64Array(bytes.slice().buffer);
+    : new Float64Array(Uint8Array.from(bytes).buffer);
 const json = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString('utf8')) as Scalar[];
-
-const col = (c: ColumnMeta, part: string) => `columns/${c.index}/${part}`;
 
 /**
  * Group keys sort numbers (and numeric strings) by value first, then other strings by code point,
@@ -68,34 +71,6 @@ const checkGroupable = (field: CatalogueEntry, group: CatalogueEntry, levels: st
   }
 };
 
-/** For each value of the field, the dictionary code of its group key (-1: no key in its context). */
-const groupKeys = async (
-  catalogue: Catalogue,
-  fieldColumn: ColumnMeta,
-  groupColumn: ColumnMeta,
-  load: ExtractSource,
-): Promise<Int32Array> => {
-  const [fctx, gctx, gcodes, parent] = await Promise.all([
-    load(col(fieldColumn, 'ctx')).then(int32s),
-    load(col(groupColumn, 'ctx')).then(int32s),
-    load(col(groupColumn, 'codes')).then(int32s),
-    load('parent').then(int32s),
-  ]);
-  const keyOf = new Int32Array(catalogue.contexts).fill(-1);
-  for (let i = 0; i < gctx.length; i++) keyOf[gctx[i]!] = gcodes[i]!;
-  const keys = new Int32Array(fctx.length);
-  for (let i = 0; i < fctx.length; i++) {
-    let c = fctx[i]!;
-    let k = keyOf[c]!;
-    while (k < 0 && c >= 0) {
-      c = parent[c]!;
-      if (c >= 0) k = keyOf[c]!;
-    }
-    keys[i] = k;
-  }
-  return keys;
-};
-
 /** Splits `values` by key code, in one counting pass; drops values without a key. */
 const partition = <A extends Int32Array | Float64Array>(
   values: A,
@@ -115,35 +90,162 @@ const partition = <A extends Int32Array | Float64Array>(
   return parts;
 };
 
+/**
+ * One dictionary over the per-part ones, merged by value. Parts are merged in file order, so a
+ * global code is lower for a value seen earlier in the file, as describeCategorical's ties need.
+ */
+class Dictionary {
+  readonly values: Scalar[] = [];
+  private readonly codeOf = new Map<Scalar, number>();
+  /** The global code of each code of a part's dictionary. */
+  translate(part: readonly Scalar[]): Int32Array {
+    const out = new Int32Array(part.length);
+    for (let i = 0; i < part.length; i++) {
+      const value = part[i]!;
+      let code = this.codeOf.get(value);
+      if (code === undefined) {
+        code = this.values.length;
+        this.values.push(value);
+        this.codeOf.set(value, code);
+      }
+      out[i] = code;
+    }
+    return out;
+  }
+}
+
+/** Parts read ahead of the one being merged: S3 latency hidden, memory still a few parts. */
+const PARTS_AHEAD = 4;
+
+/** `load(i)` for i < count, at most `ahead` in flight, handed over in order. */
+async function* inOrder<T>(count: number, ahead: number, load: (i: number) => Promise<T>) {
+  const pending: Promise<T>[] = [];
+  const start = (i: number) => {
+    if (i >= count) return;
+    const p = load(i);
+    // Awaited in turn below; a part after a failed one must not count as an unhandled rejection.
+    p.catch(() => {});
+    pending[i] = p;
+  };
+  for (let i = 0; i < ahead; i++) start(i);
+  for (let i = 0; i < count; i++) {
+    const value = await pending[i]!;
+    delete pending[i];
+    start(i + ahead);
+    yield value;
+  }
+}
+
+/** One part of the field, as stored: values (numbers, or codes of the part's dictionary), group key codes. */
+interface FieldPart {
+  values: Float64Array | Int32Array;
+  dict: Scalar[];
+  /** Codes into `groupDict` (-1: no key), when grouping. */
+  keys?: Int32Array;
+  groupDict?: Scalar[];
+}
+
+/**
+ * For each value of a part, the code (in the part's group dictionary) of its group key, -1 for none:
+ * the key in the value's own context, else in the nearest enclosing one. Contexts never cross parts.
+ */
+const partGroupKeys = (
+  [first, end]: [number, number],
+  fctx: Int32Array,
+  group: { ctx: Int32Array; codes: Int32Array } | undefined,
+  parent: Int32Array,
+): Int32Array => {
+  const keyOf = new Int32Array(end - first).fill(-1);
+  if (group) for (let i = 0; i < group.ctx.length; i++) keyOf[group.ctx[i]! - first] = group.codes[i]!;
+  const keys = new Int32Array(fctx.length);
+  for (let i = 0; i < fctx.length; i++) {
+    let c = fctx[i]!;
+    let k = keyOf[c - first]!;
+    while (k < 0 && c >= 0) {
+      c = parent[c - first]!;
+      if (c >= 0) k = keyOf[c - first]!;
+    }
+    keys[i] = k;
+  }
+  return keys;
+};
+
+/** `codes` through `translation`, in place; -1 (no key) stays. */
+const remap = (codes: Int32Array, translation: Int32Array) => {
+  for (let i = 0; i < codes.length; i++) if (codes[i]! >= 0) codes[i] = translation[codes[i]!]!;
+  return codes;
+};
+
 export const aggregate = async (
   catalogue: Catalogue,
   query: { field: string; group_by?: string | undefined },
-  load: ExtractSource,
+  read: ObjectReader,
 ): Promise<Aggregate> => {
+  const load = extractSource(catalogue, read);
   const { entry: field, column } = resolveColumn(catalogue, query.field, 'field');
-  const values = column.numeric
-    ? load(col(column, 'num')).then(float64s)
-    : load(col(column, 'codes')).then(int32s);
-  const dict = column.numeric ? Promise.resolve([]) : load(col(column, 'dict.json')).then(json);
-  const describe = (v: Float64Array | Int32Array, d: Scalar[]): Stats =>
-    column.numeric ? describeNumeric(v as Float64Array) : describeCategorical(v as Int32Array, d);
+  const grouping =
+    query.group_by === undefined ? undefined : resolveColumn(catalogue, query.group_by, 'group_by');
+  if (grouping) checkGroupable(field, grouping.entry, grouping.column.levels);
+  const groupParts = new Set(grouping ? columnParts(grouping.column).map(([part]) => part) : []);
+  const object = (part: number, c: ColumnMeta, name: string) => load(part, `columns/${c.index}/${name}`);
 
-  if (query.group_by === undefined) {
-    return { field: field.path, ...describe(await values, await dict) };
+  const readPart = async (part: number): Promise<FieldPart> => {
+    const [values, dict] = await Promise.all([
+      column.numeric
+        ? object(part, column, 'num').then(float64s)
+        : object(part, column, 'codes').then(int32s),
+      column.numeric ? [] : object(part, column, 'dict.json').then(json),
+    ]);
+    if (!grouping) return { values, dict };
+    const g = grouping.column;
+    const [fctx, parent, group] = await Promise.all([
+      object(part, column, 'ctx').then(int32s),
+      load(part, 'parent').then(int32s),
+      groupParts.has(part)
+        ? Promise.all([
+            object(part, g, 'ctx').then(int32s),
+            object(part, g, 'codes').then(int32s),
+            object(part, g, 'dict.json').then(json),
+          ])
+        : undefined,
+    ]);
+    const keys = partGroupKeys(
+      partContexts(catalogue, part),
+      fctx,
+      group && { ctx: group[0], codes: group[1] },
+      parent,
+    );
+    return { values, dict, keys, groupDict: group?.[2] ?? [] };
+  };
+
+  // The column's values (numbers, or global dictionary codes) and group keys, filled part by part:
+  // exact statistics need every value, but only those, never the other columns or a part's contexts.
+  const parts = columnParts(column);
+  const values = column.numeric ? new Float64Array(column.count) : new Int32Array(column.count);
+  const keys = grouping ? new Int32Array(column.count) : undefined;
+  const dictionary = new Dictionary();
+  const groupDictionary = new Dictionary();
+  let offset = 0;
+  for await (const part of inOrder(parts.length, PARTS_AHEAD, (i) => readPart(parts[i]![0]))) {
+    values.set(
+      column.numeric ? part.values : remap(part.values as Int32Array, dictionary.translate(part.dict)),
+      offset,
+    );
+    if (keys) keys.set(remap(part.keys!, groupDictionary.translate(part.groupDict!)), offset);
+    offset += part.values.length;
   }
-  const { entry: group, column: groupColumn } = resolveColumn(catalogue, query.group_by, 'group_by');
-  checkGroupable(field, group, groupColumn.levels);
-  const [keys, groupDict, v, d] = await Promise.all([
-    groupKeys(catalogue, column, groupColumn, load),
-    load(col(groupColumn, 'dict.json')).then(json),
-    values,
-    dict,
-  ]);
-  const parts = column.numeric
-    ? partition(v as Float64Array, keys, groupDict.length, (n) => new Float64Array(n))
-    : partition(v as Int32Array, keys, groupDict.length, (n) => new Int32Array(n));
-  const groups = [...parts]
-    .map(([code, part]) => ({ key: groupDict[code]!, ...describe(part, d) }))
+
+  const describe = (v: Float64Array | Int32Array): Stats =>
+    column.numeric
+      ? describeNumeric(v as Float64Array)
+      : describeCategorical(v as Int32Array, dictionary.values);
+  if (!grouping || !keys) return { field: field.path, ...describe(values) };
+  const groupKeys = groupDictionary.values;
+  const split = column.numeric
+    ? partition(values as Float64Array, keys, groupKeys.length, (n) => new Float64Array(n))
+    : partition(values as Int32Array, keys, groupKeys.length, (n) => new Int32Array(n));
+  const groups = [...split]
+    .map(([code, part]) => ({ key: groupKeys[code]!, ...describe(part) }))
     .sort((a, b) => compareKeys(a.key, b.key));
-  return { field: field.path, group_by: group.path, groups };
+  return { field: field.path, group_by: grouping.entry.path, groups };
 };

@@ -1,49 +1,75 @@
 import type { Caller } from '../core/auth.ts';
 import { ownerScope } from '../core/auth.ts';
+import { env } from '../core/env.ts';
 import { conflict, notFound, validationError } from '../core/errors.ts';
 import { logger } from '../core/observability.ts';
 import { aggregate } from './aggregate.ts';
-import { type BuiltExtract, ExtractBuilder } from './extract.ts';
+import { type Catalogue, ExtractBuilder, type ExtractSink } from './extract.ts';
+import { importFailed, visibleState } from './lifecycle.ts';
 import { DatasetSyntaxError, readRecords } from './reader.ts';
 import {
+  claimImport,
   createReadyDataset,
   createUpload,
   type DatasetItem,
   extractReader,
+  extractWriter,
   failImport,
   finishImport,
   getCatalogue,
   getDataset,
+  newAttemptId,
+  newDatasetId,
   openUpload,
-  startProcessing,
+  releaseImport,
   uploadIdOf,
 } from './repository.ts';
-import type { Dataset } from './schemas.ts';
+import { type Dataset, UPLOAD_URL_SECONDS } from './schemas.ts';
 
 // The feature's use cases; handlers call these, these call the pure modules and the repository.
 
-/** Reads a whole file (buffer or stream) and builds its extract; throws DatasetSyntaxError. */
+/**
+ * Reads a whole file (buffer or stream) and writes its extract to `sink` part by part, each part as
+ * soon as it is full, so memory stays bounded by the part size; throws DatasetSyntaxError.
+ */
 export const readDataset = async (
   source: Uint8Array | AsyncIterable<Uint8Array>,
-): Promise<{ records: number; bytes: number; extract: BuiltExtract }> => {
-  const builder = new ExtractBuilder();
-  const { records, bytes } = await readRecords(source, (record) => builder.add(record));
-  return { records, bytes, extract: builder.build() };
+  sink: ExtractSink,
+  partBytes = env.DATASET_PART_BYTES,
+): Promise<{ records: number; bytes: number; catalogue: Catalogue }> => {
+  const builder = new ExtractBuilder(sink, partBytes);
+  const { records, bytes } = await readRecords(
+    source,
+    (record) => builder.add(record),
+    async () => {
+      if (builder.full) await builder.flush();
+    },
+  );
+  return { records, bytes, catalogue: await builder.finish() };
 };
 
 const ownerOf = (caller: Caller) => (caller.kind === 'application' ? caller.applicationId : null);
 
 export const createInlineDataset = async (caller: Caller, raw: Buffer) => {
+  const id = newDatasetId();
+  const attempt = newAttemptId();
   let read: Awaited<ReturnType<typeof readDataset>>;
   try {
-    read = await readDataset(raw);
+    read = await readDataset(raw, extractWriter(id, attempt));
   } catch (err) {
     if (!(err instanceof DatasetSyntaxError)) throw err;
     throw validationError('The body is not a JSON array of objects, NDJSON or concatenated JSON objects', [
       { offset: err.offset, message: err.message },
     ]);
   }
-  const item = await createReadyDataset({ owner: ownerOf(caller), raw, ...read });
+  const item = await createReadyDataset({
+    id,
+    attempt,
+    owner: ownerOf(caller),
+    raw,
+    records: read.records,
+    catalogue: read.catalogue,
+  });
   return {
     id: item.id,
     status: item.status,
@@ -70,16 +96,17 @@ export const describeDataset = async (
   applicationId?: string,
 ): Promise<Dataset> => {
   const item = await visibleDataset(caller, id, applicationId);
-  const catalogue = item.status === 'ready' ? await getCatalogue(id) : undefined;
+  const state = visibleState(item, Date.now(), UPLOAD_URL_SECONDS);
+  const catalogue = state.status === 'ready' ? await getCatalogue(item) : undefined;
   return {
     id: item.id,
     name: item.name,
-    status: item.status,
+    status: state.status,
     records: item.records,
     bytes: item.bytes,
     fields: catalogue?.paths.map(({ path, type, count }) => ({ path, type, count })) ?? [],
     created_at: item.created_at,
-    ...(item.error ? { error: item.error } : {}),
+    ...(state.error ? { error: state.error } : {}),
   };
 };
 
@@ -89,8 +116,9 @@ export const aggregateDataset = async (
   query: { field: string; group_by?: string | undefined; application_id?: string | undefined },
 ) => {
   const item = await visibleDataset(caller, id, query.application_id);
-  if (item.status !== 'ready') throw conflict(`Dataset is not ready (status ${item.status})`);
-  return aggregate(await getCatalogue(id), query, extractReader(id));
+  const { status } = visibleState(item, Date.now(), UPLOAD_URL_SECONDS);
+  if (status !== 'ready') throw conflict(`Dataset is not ready (status ${status})`);
+  return aggregate(await getCatalogue(item), query, extractReader(item));
 };
 
 /** The object keys an S3 notification message (the SQS body) reports as created. */
@@ -104,17 +132,43 @@ export const createdObjectKeys = (body: string): string[] => {
     .map((r) => decodeURIComponent(r.s3!.object!.key!.replace(/\+/g, ' ')));
 };
 
-/** Imports one presigned upload: validate while streaming, build the extract, then flip the status. */
-export const importUpload = async (key: string): Promise<void> => {
+/** The delivery of an import message: which message, its receive count, when the function's time runs out. */
+export interface ImportDelivery {
+  messageId: string;
+  receiveCount: number;
+  deadline: number;
+}
+
+/**
+ * Imports one presigned upload: claim it, validate while streaming and write the extract part by
+ * part, then publish it. A bad file fails at once with the offset of its first error; any other
+ * failure is retried by the queue, and on the last receive ends the dataset failed. A crash or
+ * timeout on the last receive leaves a claim whose deadline passes, which reads as failed.
+ */
+export const importUpload = async (key: string, delivery: ImportDelivery): Promise<void> => {
   const id = uploadIdOf(key);
-  if (!id || !(await startProcessing(id))) {
-    logger.warn('Ignoring an object that is not a pending dataset upload', { key });
+  if (env.MAX_RECEIVE_COUNT === undefined) throw new Error('Missing configuration MAX_RECEIVE_COUNT');
+  const final = delivery.receiveCount >= env.MAX_RECEIVE_COUNT;
+  const attempt =
+    id && (await claimImport(id, { messageId: delivery.messageId, deadline: delivery.deadline, final }));
+  if (!id || !attempt) {
+    logger.info('Nothing to import: not a pending upload, or another attempt holds it', { key });
     return;
   }
   try {
-    await finishImport(id, await readDataset(await openUpload(id)));
+    const result = await readDataset(await openUpload(id), extractWriter(id, attempt));
+    await finishImport(id, attempt, result);
   } catch (err) {
-    if (!(err instanceof DatasetSyntaxError)) throw err;
-    await failImport(id, { offset: err.offset, message: err.message });
+    if (err instanceof DatasetSyntaxError) {
+      await failImport(id, attempt, { offset: err.offset, message: err.message });
+      return;
+    }
+    logger.error('Dataset import failed', { id, attempt, receiveCount: delivery.receiveCount, error: err });
+    if (final) {
+      await failImport(id, attempt, { message: importFailed(delivery.receiveCount) });
+      return;
+    }
+    await releaseImport(id, attempt);
+    throw err;
   }
 };

@@ -1,23 +1,29 @@
 import type { JsonRecord } from './reader.ts';
 import type { Scalar } from './stats.ts';
 
-// Built once at import, so a query reads only the columns it needs instead of the raw file:
+// Built while the file streams in, so a query reads only the columns it needs instead of the raw file:
 // - the field catalogue: every path with its JSON type and the number of non-null values there;
 // - one column per path that holds scalars (arrays flattened): each value's dictionary code, its
 //   numeric value (when every value is a number or a numeric string) and its context id;
 // - `parent`: the enclosing context of every context. Each record and each array element gets a
 //   context id; a group_by key is looked up in the value's own context, then its ancestors, so it
 //   comes from the same array element or record as the value.
+// The columns are cut into parts of whole records, each written out once it holds `partBytes`, so the
+// import's memory is bounded by two parts (one filling, one being written) whatever the file's size
+// (the catalogue alone grows with the number of distinct paths). A record's contexts all lie in its part, so a group_by key is always
+// found in the value's own part; dictionaries are per part and merged by value when a query reads them.
 
 export type FieldType = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'mixed';
 
 export interface ColumnMeta {
-  /** Index of the column's objects (`columns/<index>/…`). */
+  /** Index of the column's sections (`columns/<index>/…`) in each part. */
   index: number;
   count: number;
   numeric: boolean;
   /** Paths of the innermost arrays around the values ('' = the record itself). */
   levels: string[];
+  /** `[part, values in it]` for each part holding values of the column, ascending; absent: one unprefixed part. */
+  parts?: [number, number][];
 }
 
 export interface CatalogueEntry {
@@ -33,8 +39,47 @@ export interface Catalogue {
   records: number;
   /** Number of context ids (records + array elements). */
   contexts: number;
+  /**
+   * The first context id of each part. Absent in extracts written before parts existed: they are one
+   * part stored as one object per section, unprefixed (`columns/3/num`).
+   */
+  parts?: number[];
+  /** Where each section (`parent`, `columns/3/num`) lies in its part's object `parts/<n>`: [offset, length]. */
+  sections?: Record<string, [number, number]>[];
   paths: CatalogueEntry[];
 }
+
+/** Where the import writes the extract's objects (names relative to the extract). */
+export type ExtractSink = (name: string, bytes: Uint8Array) => Promise<void>;
+/** Reads one object of the extract, whole or the byte range [start, end); fresh bytes each call. */
+export type ObjectReader = (name: string, range?: [number, number]) => Promise<Uint8Array>;
+/** Reads one section of one part (`parent`, `columns/3/num`); fresh bytes each call, as they are changed in place. */
+export type ExtractSource = (part: number, section: string) => Promise<Uint8Array>;
+
+/** A part is written out once its columns hold about this many bytes (env DATASET_PART_BYTES). */
+export const DEFAULT_PART_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Sections of a part through `read`: a ranged read of the part's one object (one PUT per part keeps
+ * an import's request count low), or, in a pre-parts extract, the section's own object.
+ */
+export const extractSource =
+  (catalogue: Catalogue, read: ObjectReader): ExtractSource =>
+  async (part, section) => {
+    if (!catalogue.sections) return read(section);
+    const at = catalogue.sections[part]?.[section];
+    if (!at) throw new Error(`the extract has no section ${section} in part ${part}`);
+    return at[1] === 0 ? new Uint8Array(0) : read(`parts/${part}`, [at[0], at[0] + at[1]]);
+  };
+
+/** The parts of a column with their value counts (a pre-parts extract is one part). */
+export const columnParts = (column: ColumnMeta): [number, number][] => column.parts ?? [[0, column.count]];
+
+/** The context ids of a part: [first, end). */
+export const partContexts = (catalogue: Catalogue, part: number): [number, number] => {
+  const starts = catalogue.parts ?? [0];
+  return [starts[part]!, starts[part + 1] ?? catalogue.contexts];
+};
 
 /** A numeric string in the JSON number grammar, allowing a leading '+' and surrounding spaces. */
 const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -73,31 +118,48 @@ const TYPE_BITS: Record<Exclude<FieldType, 'mixed'>, number> = {
   array: 16,
 };
 
-class Column {
+// Rough heap cost of what a part holds, to decide when to write it out: a value is a context id, a
+// code and a number; a new dictionary entry a Map slot, an array slot and the value itself.
+const VALUE_BYTES = 16;
+const CONTEXT_BYTES = 4;
+const DICT_ENTRY_BYTES = 64;
+
+/** The values one part holds for one column. */
+class PartColumn {
   readonly ctx = int32List();
   readonly codes = int32List();
   readonly num = float64List();
   readonly dict: Scalar[] = [];
-  readonly levels = new Set<string>();
-  numeric = true;
   private readonly codeOf = new Map<Scalar, number>();
 
-  add(value: Scalar, ctx: number, level: string) {
+  /** Adds a value; returns the bytes it added to the part. */
+  add(value: Scalar, ctx: number, numeric: number | undefined): number {
+    let added = VALUE_BYTES;
     // Map keys compare by type and value, so 3 and "3" stay distinct categories.
     let code = this.codeOf.get(value);
     if (code === undefined) {
       code = this.dict.length;
       this.dict.push(value);
       this.codeOf.set(value, code);
+      added += DICT_ENTRY_BYTES + (typeof value === 'string' ? 2 * value.length : 0);
     }
     this.codes.push(code);
     this.ctx.push(ctx);
-    this.levels.add(level);
-    if (this.numeric) {
-      const x = numericValue(value);
-      if (Number.isNaN(x)) this.numeric = false;
-      else this.num.push(x);
-    }
+    if (numeric !== undefined) this.num.push(numeric);
+    return added;
+  }
+}
+
+/** A column across the whole file: what the catalogue says of it, and the part in progress. */
+class Column {
+  readonly levels = new Set<string>();
+  readonly parts: [number, number][] = [];
+  numeric = true;
+  count = 0;
+  current: PartColumn | undefined;
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
   }
 }
 
@@ -119,12 +181,6 @@ const newNode = (segments: string[]): PathNode => ({
   column: undefined,
 });
 
-export interface BuiltExtract {
-  catalogue: Catalogue;
-  /** Object name (relative to the dataset's prefix) → bytes. */
-  files: Map<string, Uint8Array>;
-}
-
 const bytesOf = (a: Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 export class ExtractBuilder {
@@ -132,7 +188,26 @@ export class ExtractBuilder {
   private readonly root = newNode([]);
   /** Nodes by path string: keys with dots can make two nodes share a path, and they are one field. */
   private readonly byPath = new Map<string, PathNode>();
-  private readonly parent = int32List();
+  private readonly columns: Column[] = [];
+  /** First context id of each part written so far, and of the part in progress. */
+  private readonly partStarts: number[] = [0];
+  private contexts = 0;
+  private parent = int32List();
+  /** Columns with values in the part in progress. */
+  private touched: Column[] = [];
+  /** Approximate bytes held by the part in progress. */
+  buffered = 0;
+  private readonly sections: Record<string, [number, number]>[] = [];
+  /** The write of the previous part, if one is in flight. */
+  private writing: Promise<void> = Promise.resolve();
+
+  private readonly sink: ExtractSink;
+  private readonly partBytes: number;
+
+  constructor(sink: ExtractSink, partBytes = DEFAULT_PART_BYTES) {
+    this.sink = sink;
+    this.partBytes = partBytes;
+  }
 
   add(record: JsonRecord): void {
     this.records++;
@@ -140,9 +215,66 @@ export class ExtractBuilder {
     this.visitObject(record, this.root, id, '');
   }
 
+  /** True once the part in progress should be written out (call `flush` between records). */
+  get full(): boolean {
+    return this.buffered >= this.partBytes;
+  }
+
+  /** Starts writing the part in progress, if it holds anything, once the previous part is written. */
+  async flush(): Promise<void> {
+    const part = this.partStarts.length - 1;
+    if (this.contexts === this.partStarts[part]) return;
+    const objects: [string, Uint8Array][] = [['parent', bytesOf(this.parent.view())]];
+    for (const column of this.touched) {
+      const values = column.current!;
+      const dir = `columns/${column.index}`;
+      column.parts.push([part, values.codes.length]);
+      objects.push(
+        [`${dir}/ctx`, bytesOf(values.ctx.view())],
+        [`${dir}/codes`, bytesOf(values.codes.view())],
+      );
+      objects.push([`${dir}/dict.json`, Buffer.from(JSON.stringify(values.dict))]);
+      if (column.numeric) objects.push([`${dir}/num`, bytesOf(values.num.view())]);
+      column.current = undefined;
+    }
+    this.touched = [];
+    this.parent = int32List();
+    this.buffered = 0;
+    this.partStarts.push(this.contexts);
+    // The part is written while the next one fills; at most one write is in flight, so the import
+    // holds at most two parts.
+    const previous = this.writing;
+    const index: Record<string, [number, number]> = {};
+    let offset = 0;
+    for (const [name, bytes] of objects) {
+      index[name] = [offset, bytes.length];
+      offset += bytes.length;
+    }
+    this.sections.push(index);
+    const body = Buffer.concat(objects.map(([, bytes]) => bytes));
+    this.writing = previous.then(() => this.sink(`parts/${part}`, body));
+    // Awaited by the next flush or by finish; until then a failed write must not count as unhandled.
+    this.writing.catch(() => {});
+    await previous;
+  }
+
+  /** Writes the last part; returns the catalogue (not yet stored: it is what makes the extract visible). */
+  async finish(): Promise<Catalogue> {
+    await this.flush();
+    await this.writing;
+    return {
+      records: this.records,
+      contexts: this.contexts,
+      parts: this.partStarts.slice(0, -1),
+      sections: this.sections,
+      paths: this.paths(),
+    };
+  }
+
   private newContext(parent: number): number {
     this.parent.push(parent);
-    return this.parent.length - 1;
+    this.buffered += CONTEXT_BYTES;
+    return this.contexts++;
   }
 
   private child(node: PathNode, key: string): PathNode {
@@ -169,7 +301,7 @@ export class ExtractBuilder {
         this.visitObject(value as JsonRecord, child, ctx, level);
       } else {
         child.types |= TYPE_BITS[typeof value as 'number' | 'string' | 'boolean'];
-        this.column(child).add(value as Scalar, ctx, level);
+        this.addValue(child, value as Scalar, ctx, level);
       }
     }
   }
@@ -180,21 +312,40 @@ export class ExtractBuilder {
       const ctx = this.newContext(parentCtx);
       if (Array.isArray(value)) this.visitArray(value, node, ctx);
       else if (typeof value === 'object') this.visitObject(value as JsonRecord, node, ctx, node.path);
-      else this.column(node).add(value as Scalar, ctx, node.path);
+      else this.addValue(node, value as Scalar, ctx, node.path);
     }
+  }
+
+  private addValue(node: PathNode, value: Scalar, ctx: number, level: string) {
+    const column = this.column(node);
+    if (!column.current) {
+      column.current = new PartColumn();
+      this.touched.push(column);
+    }
+    column.count++;
+    column.levels.add(level);
+    let numeric: number | undefined;
+    if (column.numeric) {
+      const x = numericValue(value);
+      if (Number.isNaN(x)) column.numeric = false;
+      else numeric = x;
+    }
+    this.buffered += column.current.add(value, ctx, numeric);
   }
 
   private column(node: PathNode): Column {
     if (!node.column) {
       const existing = this.byPath.get(node.path);
-      node.column = existing?.column ?? new Column();
-      if (!existing) this.byPath.set(node.path, node);
-      else existing.column = node.column;
+      node.column = existing?.column ?? new Column(this.columns.length);
+      if (!existing) {
+        this.byPath.set(node.path, node);
+        this.columns.push(node.column);
+      } else existing.column = node.column;
     }
     return node.column;
   }
 
-  build(): BuiltExtract {
+  private paths(): CatalogueEntry[] {
     const merged = new Map<string, CatalogueEntry & { bits: number; col?: Column }>();
     const walk = (node: PathNode) => {
       for (const child of node.children?.values() ?? []) {
@@ -217,26 +368,23 @@ export class ExtractBuilder {
       }
     };
     walk(this.root);
-    const files = new Map<string, Uint8Array>();
-    const paths: CatalogueEntry[] = [];
-    let columns = 0;
-    for (const entry of [...merged.values()].sort((a, b) =>
-      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-    )) {
-      const { bits, col, ...rest } = entry;
-      const type = (Object.keys(TYPE_BITS) as (keyof typeof TYPE_BITS)[]).find((t) => TYPE_BITS[t] === bits);
-      const out: CatalogueEntry = { ...rest, type: type ?? 'mixed' };
-      if (col) {
-        const index = columns++;
-        out.column = { index, count: col.codes.length, numeric: col.numeric, levels: [...col.levels].sort() };
-        files.set(`columns/${index}/ctx`, bytesOf(col.ctx.view()));
-        files.set(`columns/${index}/codes`, bytesOf(col.codes.view()));
-        files.set(`columns/${index}/dict.json`, Buffer.from(JSON.stringify(col.dict)));
-        if (col.numeric) files.set(`columns/${index}/num`, bytesOf(col.num.view()));
-      }
-      paths.push(out);
-    }
-    files.set('parent', bytesOf(this.parent.view()));
-    return { catalogue: { records: this.records, contexts: this.parent.length, paths }, files };
+    return [...merged.values()]
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+      .map(({ bits, col, ...rest }) => {
+        const type = (Object.keys(TYPE_BITS) as (keyof typeof TYPE_BITS)[]).find(
+          (t) => TYPE_BITS[t] === bits,
+        );
+        const out: CatalogueEntry = { ...rest, type: type ?? 'mixed' };
+        if (col) {
+          out.column = {
+            index: col.index,
+            count: col.count,
+            numeric: col.numeric,
+            levels: [...col.levels].sort(),
+            parts: col.parts,
+          };
+        }
+        return out;
+      });
   }
 }

@@ -46,6 +46,9 @@ export const datasetsPaths: ZodOpenApiPathsObject = {
       tags: ['datasets'],
       summary:
         'Get a presigned S3 PUT URL for a large file (up to 5 GB); the import starts when it is stored',
+      description:
+        'The import streams the file and writes its columnar extract in parts, so any size up to 5 GB ' +
+        'imports in bounded memory; poll GET /datasets/{dataset_id} until `ready` or `failed`.',
       requestBody: jsonBody(createUploadBody),
       responses: { '201': jsonResponse('Upload URL', createdUpload), ...errorResponses },
     },
@@ -54,6 +57,12 @@ export const datasetsPaths: ZodOpenApiPathsObject = {
     get: {
       tags: ['datasets'],
       summary: 'Status, size and field catalogue of a dataset',
+      description:
+        'A dataset that can no longer become ready reads `failed` with an `error.message` saying why: a ' +
+        'file that is none of the accepted framings (with the `offset` of its first error); ' +
+        '"upload not received before the URL expired" for an upload URL that expired with nothing stored ' +
+        '(such a dataset is deleted some days later); an import that failed on every retry, or whose last ' +
+        'attempt ran out of time or memory. Nothing stays `processing` for ever.',
       requestParams: { path: datasetIdPath, query: ownerQuery },
       responses: { '200': jsonResponse('The dataset', dataset), ...errorResponses },
     },

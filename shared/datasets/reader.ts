@@ -245,14 +245,28 @@ export class RecordReader {
   }
 }
 
-/** Reads every record of a whole buffer or a stream of chunks; throws DatasetSyntaxError on the first error. */
+/** A whole buffer is read in slices the size of an S3 stream's chunks, so `betweenChunks` runs on it too. */
+const SLICE_BYTES = 64 * 1024;
+
+const slices = function* (buffer: Uint8Array) {
+  for (let i = 0; i < buffer.length; i += SLICE_BYTES) yield buffer.subarray(i, i + SLICE_BYTES);
+};
+
+/**
+ * Reads every record of a whole buffer or a stream of chunks; throws DatasetSyntaxError on the first
+ * error. `betweenChunks` is awaited after each chunk (where the consumer may write out what it
+ * built), so a slow consumer holds the stream back instead of buffering it.
+ */
 export const readRecords = async (
   source: Uint8Array | AsyncIterable<Uint8Array>,
   onRecord: (record: JsonRecord) => void,
+  betweenChunks?: () => Promise<void>,
 ): Promise<{ records: number; bytes: number; framing: Framing | undefined }> => {
   const reader = new RecordReader(onRecord);
-  if (source instanceof Uint8Array) reader.push(source);
-  else for await (const chunk of source) reader.push(chunk);
+  for await (const chunk of source instanceof Uint8Array ? slices(source) : source) {
+    reader.push(chunk);
+    await betweenChunks?.();
+  }
   reader.end();
   return { records: reader.records, bytes: reader.bytes, framing: reader.framing };
 };

@@ -4,26 +4,33 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { presigningS3, s3 } from '../core/aws/s3.ts';
-import { mapBounded } from '../core/concurrency.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
-import type { BuiltExtract, Catalogue } from './extract.ts';
+import type { Catalogue, ExtractSink, ObjectReader } from './extract.ts';
 import { type DatasetError, type DatasetStatus, UPLOAD_URL_SECONDS } from './schemas.ts';
 
 // Metadata: one DynamoDB item per dataset. Bytes: the file and its extract in S3, under
-//   datasets/uploads/<id>            a presigned upload (its creation notifies the import queue)
-//   datasets/<id>/source.json        an inline upload (outside uploads/, so it starts no import)
-//   datasets/<id>/catalogue.json     the field catalogue, written before the item turns ready
-//   datasets/<id>/extract/…          the columns (see extract.ts)
+//   datasets/uploads/<id>                     a presigned upload (its creation notifies the import queue)
+//   datasets/<id>/source.json                 an inline upload (outside uploads/, so it starts no import)
+//   datasets/<id>/extract/<attempt>/…         the parts of one import attempt's extract (see extract.ts)
+//   datasets/<id>/extract/<attempt>/catalogue.json   written last; the item names the attempt it uses
+// Keying the extract by attempt means a stale import (one whose claim was taken over) can write
+// nothing a reader sees. Datasets imported before attempts existed keep their extract at
+// datasets/<id>/extract/… and their catalogue at datasets/<id>/catalogue.json (no `extract` on the item).
 const keys = { dataset: (id: string) => ({ pk: `DATASET#${id}`, sk: 'META' }) };
 const objects = {
   upload: (id: string) => `datasets/uploads/${id}`,
   source: (id: string) => `datasets/${id}/source.json`,
-  catalogue: (id: string) => `datasets/${id}/catalogue.json`,
-  extract: (id: string, name: string) => `datasets/${id}/extract/${name}`,
+  extract: (id: string, attempt: string | undefined, name: string) =>
+    attempt ? `datasets/${id}/extract/${attempt}/${name}` : `datasets/${id}/extract/${name}`,
+  catalogue: (id: string, attempt: string | undefined) =>
+    attempt ? `datasets/${id}/extract/${attempt}/catalogue.json` : `datasets/${id}/catalogue.json`,
 };
+/** The table's TTL attribute (TABLE_SHAPE.ttlAttribute in lib/resources.ts), in epoch seconds. */
+const TTL_ATTRIBUTE = 'expires_at';
 const UPLOAD_KEY = /^datasets\/uploads\/([A-Za-z0-9-]{1,64})$/;
-const PUT_CONCURRENCY = 16;
+/** How long an upload that never arrived stays readable (as failed) after its URL expired, before TTL deletes it. */
+const EXPIRED_UPLOAD_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export interface DatasetItem {
   id: string;
@@ -34,6 +41,12 @@ export interface DatasetItem {
   bytes: number | null;
   created_at: string;
   error?: DatasetError;
+  /** The import attempt whose extract the dataset reads (absent: the pre-attempt layout). */
+  extract?: string;
+  /** While processing: when the claiming attempt's function runs out of time (epoch ms). */
+  deadline?: number;
+  /** While processing: the claim was made on the queue's last receive; no retry follows it. */
+  final_attempt?: boolean;
 }
 
 const table = () => tableName('datasets');
@@ -47,6 +60,9 @@ const toItem = (raw: Record<string, unknown>): DatasetItem => ({
   bytes: (raw.bytes as number | undefined) ?? null,
   created_at: raw.created_at as string,
   ...(raw.error ? { error: raw.error as DatasetError } : {}),
+  ...(typeof raw.extract === 'string' ? { extract: raw.extract } : {}),
+  ...(typeof raw.deadline === 'number' ? { deadline: raw.deadline } : {}),
+  ...(raw.final_attempt === true ? { final_attempt: true } : {}),
 });
 
 /** The dataset id a presigned upload's object key belongs to, if it is one. */
@@ -55,31 +71,44 @@ export const uploadIdOf = (key: string): string | undefined => UPLOAD_KEY.exec(k
 const putObject = (key: string, body: Uint8Array, contentType = 'application/octet-stream') =>
   s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentType: contentType }));
 
-const storeExtract = async (id: string, extract: BuiltExtract) => {
-  await mapBounded([...extract.files], PUT_CONCURRENCY, ([name, body]) =>
-    putObject(objects.extract(id, name), body),
-  );
-  await putObject(objects.catalogue(id), Buffer.from(JSON.stringify(extract.catalogue)), 'application/json');
-};
+/** Where one attempt writes its extract's parts. */
+export const extractWriter =
+  (id: string, attempt: string): ExtractSink =>
+  async (name, bytes) => {
+    await putObject(objects.extract(id, attempt, name), bytes);
+  };
 
-const newItem = (owner: string | null, name: string | null, status: DatasetStatus) => ({
-  id: randomUUID(),
+const storeCatalogue = (id: string, attempt: string, catalogue: Catalogue) =>
+  putObject(objects.catalogue(id, attempt), Buffer.from(JSON.stringify(catalogue)), 'application/json');
+
+export const newDatasetId = () => randomUUID();
+export const newAttemptId = () => randomUUID();
+
+const newItem = (id: string, owner: string | null, name: string | null, status: DatasetStatus) => ({
+  id,
   application_id: owner,
   name,
   status,
   created_at: new Date().toISOString(),
 });
 
-/** Stores an inline file that has already been read in full, with its extract; the item is ready. */
+/** Stores an inline file whose extract `attempt` has already written; the item is ready. */
 export const createReadyDataset = async (input: {
+  id: string;
+  attempt: string;
   owner: string | null;
   raw: Uint8Array;
   records: number;
-  extract: BuiltExtract;
+  catalogue: Catalogue;
 }): Promise<DatasetItem> => {
-  const item = { ...newItem(input.owner, null, 'ready'), records: input.records, bytes: input.raw.length };
+  const item = {
+    ...newItem(input.id, input.owner, null, 'ready'),
+    records: input.records,
+    bytes: input.raw.length,
+    extract: input.attempt,
+  };
   await putObject(objects.source(item.id), input.raw, 'application/json');
-  await storeExtract(item.id, input.extract);
+  await storeCatalogue(item.id, input.attempt, input.catalogue);
   await dynamo.send(
     new PutCommand({
       TableName: table(),
@@ -92,11 +121,17 @@ export const createReadyDataset = async (input: {
 
 /** Registers a dataset awaiting its file and presigns the PUT for it. */
 export const createUpload = async (input: { owner: string | null; name: string | null }) => {
-  const item = newItem(input.owner, input.name, 'uploading');
+  const item = newItem(newDatasetId(), input.owner, input.name, 'uploading');
+  const expiresAt = Date.parse(item.created_at) + UPLOAD_URL_SECONDS * 1000;
   await dynamo.send(
     new PutCommand({
       TableName: table(),
-      Item: { ...keys.dataset(item.id), ...item },
+      // TTL removes an upload that never arrived; a claim for import removes the attribute.
+      Item: {
+        ...keys.dataset(item.id),
+        ...item,
+        [TTL_ATTRIBUTE]: Math.ceil(expiresAt / 1000) + EXPIRED_UPLOAD_RETENTION_SECONDS,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -105,8 +140,7 @@ export const createUpload = async (input: { owner: string | null; name: string |
     new PutObjectCommand({ Bucket: bucketName(), Key: objects.upload(item.id) }),
     { expiresIn: UPLOAD_URL_SECONDS },
   );
-  const expiresAt = new Date(Date.parse(item.created_at) + UPLOAD_URL_SECONDS * 1000).toISOString();
-  return { id: item.id, upload_url: uploadUrl, expires_at: expiresAt };
+  return { id: item.id, upload_url: uploadUrl, expires_at: new Date(expiresAt).toISOString() };
 };
 
 export const getDataset = async (id: string): Promise<DatasetItem | undefined> => {
@@ -116,16 +150,28 @@ export const getDataset = async (id: string): Promise<DatasetItem | undefined> =
   return out.Item ? toItem(out.Item) : undefined;
 };
 
-const getBytes = async (key: string): Promise<Uint8Array> => {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
+const getBytes = async (key: string, range?: [number, number]): Promise<Uint8Array> => {
+  const out = await s3.send(
+    new GetObjectCommand({
+      Bucket: bucketName(),
+      Key: key,
+      // HTTP ranges are inclusive of their last byte.
+      Range: range ? `bytes=${range[0]}-${range[1] - 1}` : undefined,
+    }),
+  );
   return out.Body!.transformToByteArray();
 };
 
-export const getCatalogue = async (id: string): Promise<Catalogue> =>
-  JSON.parse(Buffer.from(await getBytes(objects.catalogue(id))).toString('utf8')) as Catalogue;
+export const getCatalogue = async (item: DatasetItem): Promise<Catalogue> =>
+  JSON.parse(
+    Buffer.from(await getBytes(objects.catalogue(item.id, item.extract))).toString('utf8'),
+  ) as Catalogue;
 
-/** Reads objects of a ready dataset's extract, for aggregate.ts. */
-export const extractReader = (id: string) => (name: string) => getBytes(objects.extract(id, name));
+/** Reads objects (or byte ranges of them) of a ready dataset's extract, for aggregate.ts. */
+export const extractReader =
+  (item: DatasetItem): ObjectReader =>
+  (name, range) =>
+    getBytes(objects.extract(item.id, item.extract, name), range);
 
 /** Streams a presigned upload's bytes. */
 export const openUpload = async (id: string): Promise<AsyncIterable<Uint8Array>> => {
@@ -133,34 +179,47 @@ export const openUpload = async (id: string): Promise<AsyncIterable<Uint8Array>>
   return out.Body as AsyncIterable<Uint8Array>;
 };
 
-export const deleteUpload = async (id: string) => {
+const deleteUpload = async (id: string) => {
   await s3.send(new DeleteObjectCommand({ Bucket: bucketName(), Key: objects.upload(id) }));
 };
 
-const setStatus = async (
+/** One conditional update of a dataset item; false when the condition does not hold. */
+const update = async (
   id: string,
-  status: DatasetStatus,
-  from: DatasetStatus[],
-  extra: Record<string, unknown> = {},
+  change: {
+    set?: Record<string, unknown>;
+    remove?: string[];
+    condition: string;
+    values?: Record<string, unknown>;
+  },
 ): Promise<boolean> => {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':status': status };
-  const sets = ['#status = :status'];
-  for (const [k, v] of Object.entries(extra)) {
+  const names: Record<string, string> = {
+    '#status': 'status',
+    '#attempt': 'attempt',
+    '#deadline': 'deadline',
+  };
+  const values: Record<string, unknown> = { ...change.values };
+  const sets: string[] = [];
+  for (const [k, v] of Object.entries(change.set ?? {})) {
     names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    sets.push(`#${k} = :${k}`);
+    values[`:set_${k}`] = v;
+    sets.push(`#${k} = :set_${k}`);
   }
-  from.forEach((s, i) => {
-    values[`:from${i}`] = s;
-  });
+  for (const k of change.remove ?? []) names[`#${k}`] = k;
+  const clauses = [
+    sets.length ? `SET ${sets.join(', ')}` : '',
+    change.remove?.length ? `REMOVE ${change.remove.map((k) => `#${k}`).join(', ')}` : '',
+  ];
+  // Only names the expressions use may be sent.
+  const expressions = `${clauses.join(' ')} ${change.condition}`;
+  for (const name of Object.keys(names)) if (!expressions.includes(name)) delete names[name];
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.dataset(id),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+        UpdateExpression: clauses.filter(Boolean).join(' '),
+        ConditionExpression: `attribute_exists(pk) AND (${change.condition})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
@@ -173,21 +232,72 @@ const setStatus = async (
 };
 
 /**
- * Claims an uploaded file for import. False for an unknown dataset or one already imported: S3
- * notifications and SQS both deliver at least once. A redelivery while `processing` (a crashed
- * import) starts over, which is safe since nothing is visible before the item turns ready.
+ * Claims an uploaded file for import; returns the attempt id, or undefined when there is nothing to
+ * claim. S3 notifications and SQS both deliver at least once: a dataset already imported (or failed)
+ * is not claimed again, nor one another message's attempt is still importing (its claim's deadline,
+ * the end of its function's time, has not passed): that message comes back if its attempt dies, so
+ * this one may be dropped. The claiming message itself, delivered again, takes over at once: SQS
+ * redelivers it only once its earlier receive is over (visibility timeout, or a local stop that
+ * handed it back). `final`: no receive follows this one.
  */
-export const startProcessing = (id: string) => setStatus(id, 'processing', ['uploading', 'processing']);
+export const claimImport = async (
+  id: string,
+  claim: { messageId: string; deadline: number; final: boolean },
+  now = Date.now(),
+): Promise<string | undefined> => {
+  const attempt = newAttemptId();
+  const claimed = await update(id, {
+    set: {
+      status: 'processing',
+      attempt,
+      claim_message: claim.messageId,
+      deadline: claim.deadline,
+      final_attempt: claim.final,
+    },
+    remove: [TTL_ATTRIBUTE],
+    condition:
+      '#status = :uploading OR (#status = :processing AND (attribute_not_exists(#deadline) OR ' +
+      '#deadline < :now OR #claim_message = :message))',
+    values: {
+      ':uploading': 'uploading',
+      ':processing': 'processing',
+      ':now': now,
+      ':message': claim.messageId,
+    },
+  });
+  return claimed ? attempt : undefined;
+};
 
+const heldBy = (attempt: string) => ({
+  condition: '#status = :processing AND #attempt = :attempt',
+  values: { ':processing': 'processing', ':attempt': attempt },
+});
+
+/** Publishes the attempt's extract: its catalogue first, then the item turns ready. */
 export const finishImport = async (
   id: string,
-  result: { records: number; bytes: number; extract: BuiltExtract },
-) => {
-  await storeExtract(id, result.extract);
-  await setStatus(id, 'ready', ['processing'], { records: result.records, bytes: result.bytes });
+  attempt: string,
+  result: { records: number; bytes: number; catalogue: Catalogue },
+): Promise<boolean> => {
+  await storeCatalogue(id, attempt, result.catalogue);
+  return update(id, {
+    set: { status: 'ready', records: result.records, bytes: result.bytes, extract: attempt },
+    remove: ['deadline', 'final_attempt', 'claim_message'],
+    ...heldBy(attempt),
+  });
 };
 
-export const failImport = async (id: string, error: DatasetError) => {
-  await deleteUpload(id);
-  await setStatus(id, 'failed', ['processing'], { error });
+/** Ends the attempt's import as failed; the uploaded file is of no further use. */
+export const failImport = async (id: string, attempt: string, error: DatasetError): Promise<boolean> => {
+  const failed = await update(id, {
+    set: { status: 'failed', error },
+    remove: ['deadline', 'final_attempt', 'claim_message'],
+    ...heldBy(attempt),
+  });
+  if (failed) await deleteUpload(id);
+  return failed;
 };
+
+/** Gives up the attempt's claim at once (it failed and its message will be retried). */
+export const releaseImport = (id: string, attempt: string) =>
+  update(id, { set: { deadline: 0 }, ...heldBy(attempt) });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { QUEUES, TABLES } from '../../lib/resources.ts';
-import { authorizer, consumers, routeAuthMap, routes } from '../../lib/routes.ts';
+import { authorizer, consumerEnvironment, consumers, routeAuthMap, routes } from '../../lib/routes.ts';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/resource-env.ts';
 import { useSecrets } from './helpers/secrets.ts';
 
@@ -53,7 +53,8 @@ beforeAll(() => {
   // Every function's own settings at once: shared/core/env.ts is parsed once per module registry, and
   // all handlers share this one (where two functions set one name, the last wins: a smoke test's
   // values, not a deployment's).
-  for (const def of [...routes, ...consumers, authorizer]) Object.assign(process.env, def.environment);
+  for (const def of [...routes, authorizer]) Object.assign(process.env, def.environment);
+  for (const consumer of consumers) Object.assign(process.env, consumerEnvironment(consumer));
   useSecrets({ ADMIN_TOKEN: 'sample-admin-token', CURSOR_KEY: 'sample-cursor-key' });
   mockClient(DynamoDBDocumentClient).onAnyCommand().resolves({});
   mockClient(DynamoDBClient).onAnyCommand().resolves({});

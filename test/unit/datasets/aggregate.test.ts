@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { journeyChunks } from '../../../local/datasets/gen-journeys.ts';
 import { aggregate } from '../../../shared/datasets/aggregate.ts';
-import { ExtractBuilder } from '../../../shared/datasets/extract.ts';
-import { readRecords } from '../../../shared/datasets/reader.ts';
+import { readDataset } from '../../../shared/datasets/datasets.ts';
+import { type Catalogue, ExtractBuilder } from '../../../shared/datasets/extract.ts';
 
 // Expected values come from a direct computation over the records as JSON.parse reads each chunk
 // of the generated file, with a textbook describe(); the code under test reads the whole file with
@@ -10,15 +10,36 @@ import { readRecords } from '../../../shared/datasets/reader.ts';
 const chunks = [...journeyChunks(400, 11)];
 const records = chunks.map((c) => JSON.parse(c) as Record<string, any>);
 
+/** `text` as a stream of small chunks: parts can only be cut between chunks. */
+async function* streamOf(text: string) {
+  const bytes = Buffer.from(text);
+  for (let i = 0; i < bytes.length; i += 128) yield bytes.subarray(i, i + 128);
+}
+
+/** The extract of `text` in memory, written in parts of about `partBytes` (default: one part). */
+const extractOf = async (text: string, partBytes?: number) => {
+  const files = new Map<string, Uint8Array>();
+  const { catalogue } = await readDataset(
+    partBytes ? streamOf(text) : Buffer.from(text),
+    async (name, bytes) => {
+      files.set(name, Uint8Array.from(bytes));
+    },
+    partBytes,
+  );
+  return { catalogue, files };
+};
+
+const querying =
+  (catalogue: Catalogue, files: Map<string, Uint8Array>) => (q: { field: string; group_by?: string }) =>
+    aggregate(catalogue, q, async (name, range) => {
+      const bytes = files.get(name);
+      if (!bytes) throw new Error(`no object ${name}`);
+      return range ? bytes.slice(range[0], range[1]) : bytes.slice();
+    });
+
 const build = async () => {
-  const builder = new ExtractBuilder();
-  await readRecords(Buffer.from(chunks.join('')), (r) => builder.add(r));
-  const { catalogue, files } = builder.build();
-  return {
-    catalogue,
-    query: (q: { field: string; group_by?: string }) =>
-      aggregate(catalogue, q, async (n) => files.get(n)!.slice()),
-  };
+  const { catalogue, files } = await extractOf(chunks.join(''));
+  return { catalogue, query: querying(catalogue, files) };
 };
 
 const textbook = (values: number[]) => {
@@ -130,10 +151,8 @@ describe('aggregate over the columnar extract', () => {
   });
 
   test('ambiguous, unknown and object-only fields are 400 with candidates', async () => {
-    const builder = new ExtractBuilder();
-    builder.add({ a: { x: 1 }, b: { x: 2, y: { z: 'q' } } });
-    const { catalogue, files } = builder.build();
-    const query = (field: string) => aggregate(catalogue, { field }, async (n) => files.get(n)!.slice());
+    const { catalogue, files } = await extractOf(JSON.stringify({ a: { x: 1 }, b: { x: 2, y: { z: 'q' } } }));
+    const query = (field: string) => querying(catalogue, files)({ field });
     await expect(query('x')).rejects.toMatchObject({
       status: 400,
       details: [expect.objectContaining({ candidates: ['a.x', 'b.x'] })],
@@ -157,5 +176,109 @@ describe('aggregate over the columnar extract', () => {
       count: records.length,
     });
     expect(field('events.event_attributes')).toMatchObject({ type: 'object', count: events });
+  });
+});
+
+describe('an extract written in parts', () => {
+  // 400 records of ~1 KB make ~300 KB of columns: 16 KiB parts cut them into about twenty.
+  const SMALL_PART = 16 * 1024;
+  const QUERIES = [
+    { field: 'events.event_duration' },
+    { field: 'event_name' },
+    { field: 'cti.num_agents' },
+    { field: 'uuid' },
+    { field: 'event_duration', group_by: 'event_name' },
+    { field: 'event_duration', group_by: 'layer' },
+    { field: 'event_name', group_by: 'cti.queue' },
+    { field: 'session_duration', group_by: 'cti.num_agents' },
+  ];
+
+  test('answers every query exactly as the whole-file extract does', async () => {
+    const whole = await extractOf(chunks.join(''));
+    const parted = await extractOf(chunks.join(''), SMALL_PART);
+    expect(whole.catalogue.parts).toHaveLength(1);
+    expect(parted.catalogue.parts!.length).toBeGreaterThan(10);
+    expect(parted.catalogue.paths.map(({ column, ...p }) => p)).toEqual(
+      whole.catalogue.paths.map(({ column, ...p }) => p),
+    );
+    for (const q of QUERIES) {
+      expect(await querying(parted.catalogue, parted.files)(q)).toEqual(
+        await querying(whole.catalogue, whole.files)(q),
+      );
+    }
+    // Still exact against the textbook on values spread over every part.
+    const durations = records.flatMap((r) =>
+      r.events.map((e: { event_duration: number }) => e.event_duration),
+    );
+    expectClose(
+      await querying(parted.catalogue, parted.files)({ field: 'event_duration' }),
+      textbook(durations),
+    );
+  });
+
+  test('a categorical tie goes to the value seen first in the file, across parts', async () => {
+    // "b" is seen first (part 0), "a" later; each occurs twice.
+    const text = ['b', 'a', 'a', 'b'].map((v) => JSON.stringify({ v, pad: 'x'.repeat(200) })).join('\n');
+    const { catalogue, files } = await extractOf(text, 256);
+    expect(catalogue.parts!.length).toBeGreaterThan(1);
+    expect(await querying(catalogue, files)({ field: 'v' })).toEqual({
+      field: 'v',
+      count: 4,
+      unique: 2,
+      top: 'b',
+      freq: 2,
+    });
+  });
+
+  test('a column that turns non-numeric in a later part is categorical throughout', async () => {
+    const text = [1, 2, 3, 'x'].map((v) => JSON.stringify({ v, pad: 'x'.repeat(200) })).join('\n');
+    const { catalogue, files } = await extractOf(text, 256);
+    expect(await querying(catalogue, files)({ field: 'v' })).toEqual({
+      field: 'v',
+      count: 4,
+      unique: 4,
+      top: 1,
+      freq: 1,
+    });
+  });
+
+  test('the builder holds at most one part, whatever the file size', async () => {
+    const partBytes = 64 * 1024;
+    const builder = new ExtractBuilder(async () => {}, partBytes);
+    let peak = 0;
+    const big = [...journeyChunks(4000, 3)].map((c) => JSON.parse(c));
+    for (const record of big) {
+      builder.add(record);
+      peak = Math.max(peak, builder.buffered);
+      if (builder.full) await builder.flush();
+    }
+    const catalogue = await builder.finish();
+    // A journey record adds a few KB at most past the threshold before the flush.
+    expect(peak).toBeLessThan(partBytes + 8 * 1024);
+    expect(catalogue.parts!.length).toBeGreaterThan(20);
+    expect(catalogue.records).toBe(4000);
+  });
+
+  test('an extract written before parts existed (one unprefixed part) still answers', async () => {
+    const { catalogue, files } = await extractOf(chunks.join(''));
+    const part = files.get('parts/0')!;
+    const legacyFiles = new Map(
+      Object.entries(catalogue.sections![0]!).map(([name, [at, length]]) => [
+        name,
+        part.slice(at, at + length),
+      ]),
+    );
+    const legacy: Catalogue = {
+      records: catalogue.records,
+      contexts: catalogue.contexts,
+      paths: catalogue.paths.map((p) => {
+        if (!p.column) return p;
+        const { parts, ...column } = p.column;
+        return { ...p, column };
+      }),
+    };
+    for (const q of QUERIES) {
+      expect(await querying(legacy, legacyFiles)(q)).toEqual(await querying(catalogue, files)(q));
+    }
   });
 });
