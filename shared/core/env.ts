@@ -10,6 +10,8 @@ const schema = z.object({
   S3_ENDPOINT: z.url().optional(),
   SQS_ENDPOINT: z.url().optional(),
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),
+  // How long a secret's value is cached in a warm container (Powertools Parameters' own variable).
+  POWERTOOLS_PARAMETERS_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(300),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
 });
