@@ -14,6 +14,8 @@ const schema = z.object({
   POWERTOOLS_PARAMETERS_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(300),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
+  /** Where the /docs function finds its page (a bundled file). */
+  API_DOCS_DIR: z.string().optional(),
 });
 
 export const env = schema.parse(process.env);
