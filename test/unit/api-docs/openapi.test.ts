@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { routes } from '../../../lib/routes.ts';
+import { buildClientTypes, CLIENT_TYPES_FILE } from '../../../scripts/client-types.ts';
 import { buildReferencePage, OPENAPI_FILE, REFERENCE_PAGE_FILE } from '../../../scripts/reference-page.ts';
 import { openApiDocument } from '../../../shared/api-docs/document.ts';
 import { operationIdOf } from '../../../shared/core/openapi.ts';
@@ -23,6 +24,16 @@ describe('the OpenAPI document', () => {
       expect(
         readFileSync(join(dir, 'reference.html'), 'utf8') === readFileSync(REFERENCE_PAGE_FILE, 'utf8'),
       ).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  test("the client's types are the ones openapi-typescript generates from the document (else: npm run openapi)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eye-types-'));
+    try {
+      await buildClientTypes(OPENAPI_FILE, join(dir, 'api-types.ts'));
+      expect(readFileSync(join(dir, 'api-types.ts'), 'utf8')).toBe(readFileSync(CLIENT_TYPES_FILE, 'utf8'));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
