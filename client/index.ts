@@ -1,17 +1,15 @@
 // A typed client for POST /events: batches events (by count, bytes and interval), retries network
 // errors, 5xx and 429 with exponential backoff and full jitter, and gives every event an id before
-// the first attempt, so a retried batch is stored once. Standalone: no imports from the project.
+// the first attempt, so a retried batch is stored once. Standalone: it imports only the API's types,
+// generated from openapi.json into api-types.ts (`npm run openapi`; a test fails when they are stale).
 
-export interface EyeEvent {
-  session_id: string;
-  category: string;
-  name: string;
-  data: Record<string, unknown>;
-  /** `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. */
-  timestamp: string;
-  /** Idempotency key (1–64 of `[A-Za-z0-9_-]`); generated when absent. */
-  id?: string;
-}
+import type { components } from './api-types.ts';
+
+/**
+ * One event as POST /events takes it. `timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601
+ * with `Z`/offset; `id`: the idempotency key (1–64 of `[A-Za-z0-9_-]`), generated when absent.
+ */
+export type EyeEvent = components['schemas']['Event'];
 
 export type SendResult =
   | { status: 'accepted'; id: string }
@@ -49,10 +47,7 @@ export class EyeClientError extends Error {
   }
 }
 
-interface Rejection {
-  index: number;
-  errors: { path: string; message: string }[];
-}
+type Rejection = components['schemas']['IngestResult']['rejected'][number];
 
 interface Pending {
   event: EyeEvent & { id: string };

@@ -96,7 +96,14 @@ export const routes: RouteDef[] = [
   // Platform
   { method: 'GET', path: '/health', auth: 'public', handler: 'functions/platform/health.ts' },
   { method: 'GET', path: '/openapi.json', auth: 'public', handler: 'functions/platform/openapi.ts' },
-  { method: 'GET', path: '/docs', auth: 'public', handler: 'functions/platform/docs.ts' },
+  {
+    method: 'GET',
+    path: '/docs',
+    auth: 'public',
+    handler: 'functions/platform/docs.ts',
+    bundleFiles: [{ from: 'shared/api-docs/reference.html', to: 'api-docs/reference.html' }],
+    environment: { API_DOCS_DIR: '/var/task/api-docs' },
+  },
   { method: 'ANY', path: '$default', auth: 'public', handler: 'functions/platform/not-found.ts' },
 
   // Applications and API keys (admin)

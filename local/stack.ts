@@ -112,6 +112,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       queueUrls: queueUrlsByName,
       overrides: {
         AUTH_CACHE_TTL_SECONDS: process.env.AUTH_CACHE_TTL_SECONDS ?? '0',
+        ...(process.env.POWERTOOLS_PARAMETERS_MAX_AGE && {
+          POWERTOOLS_PARAMETERS_MAX_AGE: process.env.POWERTOOLS_PARAMETERS_MAX_AGE,
+        }),
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
         // The settings tests scale down (README: the scaled-down timing profile).
         ...Object.fromEntries(

@@ -12,6 +12,9 @@ import { ESM_REQUIRE_BANNER } from './bundling.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
+// How long a warm container keeps a secret's value: a rotated admin token stops working within it.
+const SECRET_MAX_AGE_SECONDS = 300;
+
 /**
  * A deploy-time setting is a CloudFormation parameter (one per stack, shared by the functions that
  * need it), so `cdk synth` needs no value; `-c NAME=value` sets its default.
@@ -152,6 +155,8 @@ export class ServiceFunction extends NodejsFunction {
       resources.secrets[name].grantRead(this);
       this.addEnvironment(`${name}_SECRET_ID`, resources.names.secret(name));
     }
+    if (access.secrets?.length)
+      this.addEnvironment('POWERTOOLS_PARAMETERS_MAX_AGE', String(SECRET_MAX_AGE_SECONDS));
     this.acknowledgeWildcards(settings, resources.prefix);
     for (const name of settings.settings ?? []) this.addEnvironment(name, deploySetting(this, name));
   }

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { secretArnPrefix } from './actions-secretsmanager.ts';
 
 /**
- * A local Secrets Manager: GetSecretValue and DescribeSecret over the AWS JSON 1.1 protocol, for
- * secrets given at start. It checks no credentials: put the IAM gate (service 'secretsmanager') in
+ * A local Secrets Manager: GetSecretValue, DescribeSecret and PutSecretValue (a rotation) over the AWS
+ * JSON 1.1 protocol, for secrets given at start. It checks no credentials: put the IAM gate (service 'secretsmanager') in
  * front of it, as for the other emulators.
  *
  *   const sm = await startSecretsManager({ secrets: { 'eye/ADMIN_TOKEN': token } });
@@ -88,6 +88,17 @@ const operations = (secrets: StoredSecret[], created: Date) => ({
       VersionStages: ['AWSCURRENT'],
       CreatedDate: epochSeconds(created),
     };
+  },
+  // A rotation, as a rotation Lambda (or an operator) does it: the new value becomes AWSCURRENT. Kept in
+  // memory: at start the stack seeds its secrets again from ADMIN_TOKEN and DATA_DIR.
+  PutSecretValue: (input: Record<string, unknown>) => {
+    const secret = findSecret(secrets, input.SecretId);
+    if (typeof input.SecretString !== 'string')
+      throw new SecretsManagerError('InvalidParameterException', 'You must provide a SecretString.');
+    secret.value = input.SecretString;
+    secret.versionId =
+      typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : versionIdOf(secret.value);
+    return { ARN: secret.arn, Name: secret.name, VersionId: secret.versionId, VersionStages: ['AWSCURRENT'] };
   },
   DescribeSecret: (input: Record<string, unknown>) => {
     const secret = findSecret(secrets, input.SecretId);

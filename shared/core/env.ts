@@ -10,6 +10,8 @@ const schema = z.object({
   S3_ENDPOINT: z.url().optional(),
   SQS_ENDPOINT: z.url().optional(),
   SECRETS_MANAGER_ENDPOINT: z.url().optional(),
+  // How long a secret's value is cached in a warm container (Powertools Parameters' own variable).
+  POWERTOOLS_PARAMETERS_MAX_AGE: z.coerce.number().int().min(0).max(3600).default(300),
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(60).default(60),
   ROUTE_AUTH: z.string().optional(),
   // bus: the most bytes GET /country-stats scans before it answers 422 range_too_large (lib/routes.ts).
@@ -25,6 +27,8 @@ const schema = z.object({
     .int()
     .min(1)
     .default(32 * 1024 * 1024),
+  /** Where the /docs function finds its page (a bundled file). */
+  API_DOCS_DIR: z.string().optional(),
 });
 
 export const env = schema.parse(process.env);

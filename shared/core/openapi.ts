@@ -43,3 +43,41 @@ export const jsonResponse = (description: string, schema: z.ZodType) => ({
 
 export const listOf = (item: z.ZodType) =>
   z.object({ items: z.array(item), next_cursor: z.string().nullable() });
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+const camel = (words: string[]) =>
+  words.map((w, i) => (i === 0 ? w : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+
+/**
+ * `GET /users/{user_id}/location-averages` → `getUsersByUserIdLocationAverages`: a stable name that
+ * generated clients and the reference page's links use. A feature may still set its own.
+ */
+export const operationIdOf = (method: string, path: string) =>
+  camel([
+    method,
+    ...path
+      .split('/')
+      .filter(Boolean)
+      .flatMap((segment) => {
+        const words = segment
+          .replace(/[{}]/g, '')
+          .split(/[^A-Za-z0-9]+/)
+          .filter(Boolean);
+        return segment.startsWith('{') ? ['by', ...words] : words;
+      })
+      .map((w) => w.toLowerCase()),
+  ]);
+
+/** Gives every operation without an `operationId` the one derived from its method and path. */
+export const withOperationIds = <T extends { paths?: Record<string, object | undefined> }>(
+  document: T,
+): T => {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    for (const method of METHODS) {
+      const operation = (item as Partial<Record<string, { operationId?: string }>> | undefined)?.[method];
+      if (operation) operation.operationId ??= operationIdOf(method, path);
+    }
+  }
+  return document;
+};

@@ -1,6 +1,7 @@
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
@@ -18,7 +19,7 @@ const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =
 
 beforeAll(async () => {
   secrets = await startSecretsManager({
-    secrets: { 'eye/ADMIN_TOKEN': 'admin-token', 'eye/CURSOR_KEY': 'cursor-key' },
+    secrets: { 'eye/ADMIN_TOKEN': 'admin-token', 'eye/CURSOR_KEY': 'cursor-key', 'eye/ROTATED': 'first' },
   });
   gate = await startIamGate({ service: 'secretsmanager', upstream: secrets.endpoint, principals: [] });
 });
@@ -63,9 +64,29 @@ describe('the local Secrets Manager', () => {
       'ResourceNotFoundException',
     );
   });
+
+  test('PutSecretValue rotates a secret: GetSecretValue answers the new value and version', async () => {
+    const sm = client(OPERATOR);
+    const before = await sm.send(new GetSecretValueCommand({ SecretId: 'eye/ROTATED' }));
+    const put = await sm.send(new PutSecretValueCommand({ SecretId: 'eye/ROTATED', SecretString: 'second' }));
+    const after = await sm.send(new GetSecretValueCommand({ SecretId: 'eye/ROTATED' }));
+    expect([after.SecretString, after.VersionId, put.VersionStages]).toEqual([
+      'second',
+      put.VersionId,
+      ['AWSCURRENT'],
+    ]);
+    expect(after.VersionId).not.toBe(before.VersionId);
+  });
 });
 
 describe('the Secrets Manager gate', () => {
+  test('a function that may only read a secret cannot rotate it', async () => {
+    const fn = principal('fn', [grantRead('eye/ROTATED')]);
+    gate.setPrincipals([fn]);
+    const put = new PutSecretValueCommand({ SecretId: 'eye/ROTATED', SecretString: 'mine' });
+    expect((await outcome(client(credentialsOf(fn)).send(put))).name).toBe('AccessDeniedException');
+  });
+
   test("a function granted one secret (CDK's -?????? pattern) reads it, by name or ARN, and nothing else", async () => {
     const fn = principal('authorizer', [grantRead('eye/ADMIN_TOKEN')]);
     gate.setPrincipals([fn]);
