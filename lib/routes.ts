@@ -97,6 +97,7 @@ export const routes: RouteDef[] = [
   { method: 'GET', path: '/health', auth: 'public', handler: 'functions/platform/health.ts' },
   { method: 'GET', path: '/openapi.json', auth: 'public', handler: 'functions/platform/openapi.ts' },
   { method: 'GET', path: '/docs', auth: 'public', handler: 'functions/platform/docs.ts' },
+  { method: 'GET', path: '/console', auth: 'public', handler: 'functions/platform/console.ts' },
   { method: 'ANY', path: '$default', auth: 'public', handler: 'functions/platform/not-found.ts' },
 
   // Applications and API keys (admin)
