@@ -75,9 +75,15 @@ export const EventsView = () => {
     }
   };
 
-  // Events are ordered by their own timestamp, so the tail is a window of recent timestamps.
+  // Events are ordered by their own timestamp, so the tail is a window of recent timestamps; it ends a
+  // minute ahead, as the API accepts timestamps up to 60 s in the future.
   usePoll(
-    () => fetchEvents({ ...base, from: new Date(Date.now() - windowMinutes * 60_000).toISOString() }),
+    () =>
+      fetchEvents({
+        ...base,
+        from: new Date(Date.now() - windowMinutes * 60_000).toISOString(),
+        to: new Date(Date.now() + 61_000).toISOString(),
+      }),
     TAIL_EVERY_MS,
     tail,
   );
