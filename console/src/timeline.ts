@@ -13,7 +13,8 @@ export const findGaps = (times: number[]): Gap[] => {
   const steps = times.slice(1).map((t, i) => t - times[i]!);
   if (!steps.length) return [];
   const sorted = [...steps].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
+  // The lower median: with two steps, the short one is the rhythm and the long one the pause.
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
   const threshold = Math.max(MIN_GAP_MS, 4 * median);
   return steps.flatMap((step, i) =>
     step >= threshold ? [{ after: i, startMs: times[i]!, endMs: times[i + 1]! }] : [],

@@ -8,6 +8,10 @@ describe('findGaps', () => {
     expect(findGaps(at(0, 5, 10, 15, 300, 305))).toEqual([{ after: 3, startMs: 15_000, endMs: 300_000 }]);
   });
 
+  test('of two steps, the long one is the gap', () => {
+    expect(findGaps(at(0, 6, 480))).toEqual([{ after: 1, startMs: 6_000, endMs: 480_000 }]);
+  });
+
   test('a steady session has none, however slow', () => {
     expect(findGaps(at(0, 60, 120, 180))).toEqual([]);
   });
