@@ -22,17 +22,7 @@ export interface Series {
  * A time chart: `x` in seconds since the epoch (uPlot's unit). The numbers behind it are always also
  * in a table next to it, for keyboard and screen-reader users.
  */
-export const TimeChart = ({
-  title,
-  x,
-  series,
-  bars,
-}: {
-  title: string;
-  x: number[];
-  series: Series[];
-  bars?: boolean;
-}) => {
+export const TimeChart = ({ title, x, series }: { title: string; x: number[]; series: Series[] }) => {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const el = box.current;
@@ -51,9 +41,6 @@ export const TimeChart = ({
             stroke: PALETTE[i % PALETTE.length],
             width: 2,
             points: { show: x.length < 60 },
-            ...(bars
-              ? { paths: uPlot.paths.bars?.({ size: [0.8, 60] }), fill: `${PALETTE[i % PALETTE.length]}99` }
-              : {}),
           })),
         ],
         axes: [{}, { size: 60 }],
@@ -62,43 +49,63 @@ export const TimeChart = ({
       el,
     );
     return () => plot.destroy();
-  }, [x, series, bars]);
+  }, [x, series]);
   return <figure class="chart" aria-label={title} ref={box} />;
 };
 
-/** Bars over numeric edges (a histogram): N + 1 edges, N counts. */
-export const Histogram = ({ edges, counts, label }: { edges: number[]; counts: number[]; label: string }) => {
-  const max = Math.max(1, ...counts);
+export interface Bar {
+  label: string;
+  value: number;
+}
+
+/** Labelled bars (a histogram, or one date's countries), with each value written on its bar. */
+export const Bars = ({ bars, title }: { bars: Bar[]; title: string }) => {
+  const max = Math.max(1, ...bars.map((b) => b.value));
   const w = 640;
   const h = 200;
-  const bw = w / Math.max(1, counts.length);
+  const bw = w / Math.max(1, bars.length);
+  const labelled = bars.length <= 12;
   return (
-    <figure class="histogram">
-      <svg viewBox={`0 0 ${w} ${h + 40}`} role="img" aria-label={`Histogram of ${label}`}>
-        {counts.map((c, i) => (
-          <rect
-            key={i}
-            x={i * bw + 1}
-            y={h - (h * c) / max}
-            width={Math.max(1, bw - 2)}
-            height={(h * c) / max}
-            fill={PALETTE[0]}
-          >
-            <title>
-              [{edges[i]}, {edges[i + 1]}
-              {i === counts.length - 1 ? ']' : ')'}: {c}
-            </title>
-          </rect>
+    <figure class="bars">
+      <svg viewBox={`0 0 ${w} ${h + 50}`} role="img" aria-label={title}>
+        {bars.map((b, i) => (
+          <g key={b.label}>
+            <rect
+              x={i * bw + 1}
+              y={h - (h * b.value) / max}
+              width={Math.max(1, bw - 2)}
+              height={(h * b.value) / max}
+              fill={PALETTE[0]}
+            >
+              <title>
+                {b.label}: {b.value}
+              </title>
+            </rect>
+            {labelled ? (
+              <>
+                <text x={i * bw + bw / 2} y={h + 16} class="tick" text-anchor="middle">
+                  {b.label}
+                </text>
+                <text x={i * bw + bw / 2} y={h - (h * b.value) / max - 4} class="tick" text-anchor="middle">
+                  {Number.isInteger(b.value) ? b.value : b.value.toFixed(2)}
+                </text>
+              </>
+            ) : null}
+          </g>
         ))}
         <line x1="0" y1={h} x2={w} y2={h} stroke="#333" />
-        <text x="0" y={h + 18} class="tick">
-          {edges[0]}
-        </text>
-        <text x={w} y={h + 18} class="tick" text-anchor="end">
-          {edges[edges.length - 1]}
-        </text>
-        <text x={w / 2} y={h + 36} class="tick" text-anchor="middle">
-          {label} (tallest bar: {max})
+        {labelled ? null : (
+          <>
+            <text x="0" y={h + 16} class="tick">
+              {bars[0]?.label}
+            </text>
+            <text x={w} y={h + 16} class="tick" text-anchor="end">
+              {bars[bars.length - 1]?.label}
+            </text>
+          </>
+        )}
+        <text x={w / 2} y={h + 40} class="tick" text-anchor="middle">
+          {title} (tallest bar: {Number.isInteger(max) ? max : max.toFixed(2)})
         </text>
       </svg>
     </figure>

@@ -89,4 +89,7 @@ const App = () => {
   );
 };
 
-render(<App />, document.getElementById('app')!);
+// Preact keeps markup it did not render: the server's loading line goes first.
+const root = document.getElementById('app')!;
+root.textContent = '';
+render(<App />, root);

@@ -20,7 +20,8 @@ let page: Page;
 const pageErrors: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const view = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
+const view = (name: string) =>
+  page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 
 beforeAll(async () => {
@@ -76,7 +77,13 @@ describe('the console', () => {
     const eye = new EyeClient({ baseUrl: stack.url, apiKey });
     const data = { host: 'shop.example.com', path: '/' };
     await Promise.all([
-      eye.send({ session_id: sessionId, category: 'page interaction', name: 'pageview', data, timestamp: minutesAgo(10) }),
+      eye.send({
+        session_id: sessionId,
+        category: 'page interaction',
+        name: 'pageview',
+        data,
+        timestamp: minutesAgo(10),
+      }),
       eye.send({
         session_id: sessionId,
         category: 'page interaction',
@@ -92,7 +99,13 @@ describe('the console', () => {
         timestamp: minutesAgo(2),
       }),
       // No `element`: stored as an error, which the errors view must explain.
-      eye.send({ session_id: sessionId, category: 'page interaction', name: 'cta click', data, timestamp: minutesAgo(1) }),
+      eye.send({
+        session_id: sessionId,
+        category: 'page interaction',
+        name: 'cta click',
+        data,
+        timestamp: minutesAgo(1),
+      }),
     ]);
     await eye.close();
 
@@ -115,17 +128,26 @@ describe('the console', () => {
   test("shows an error's code and reason, and says plainly what the stack cannot chart", async () => {
     await view('Errors');
     const item = page.locator('.errors li').filter({ hasText: 'invalid_payload' });
-    await eventually(async () => {
-      if ((await item.count()) > 0) return true;
-      await page.getByRole('button', { name: 'Refresh' }).click();
-      return false;
-    }, 15_000, 500);
+    await eventually(
+      async () => {
+        if ((await item.count()) > 0) return true;
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        return false;
+      },
+      15_000,
+      500,
+    );
     await item.first().locator('summary').click();
     await expect(item.first().textContent()).resolves.toMatch(/element/);
     await expect(item.first().textContent()).resolves.toContain(sessionId);
-    const summary = await stack.request('GET', '/errors/summary?from=2024-01-01T00:00:00Z&to=2024-01-01T01:00:00Z');
+    const summary = await stack.request(
+      'GET',
+      '/errors/summary?from=2024-01-01T00:00:00Z&to=2024-01-01T01:00:00Z',
+    );
     if (summary.status === 404) {
-      await expect(page.getByRole('status').filter({ hasText: 'GET /errors/summary' }).count()).resolves.toBe(1);
+      await expect(page.getByRole('status').filter({ hasText: 'GET /errors/summary' }).count()).resolves.toBe(
+        1,
+      );
     } else {
       await page.locator('.chart canvas').first().waitFor();
     }
@@ -146,7 +168,9 @@ describe('the console', () => {
     await page.getByLabel('From', { exact: true }).fill(date);
     await page.getByLabel('To (inclusive)').fill(date);
     await page.getByRole('button', { name: 'Show statistics' }).click();
-    await page.locator('.chart canvas').first().waitFor();
+    const chart = page.getByRole('img', { name: `total passengers by country on ${date}` });
+    await chart.waitFor();
+    await expect(chart.locator('rect').count()).resolves.toBe(5);
     const table = page.getByRole('table', { name: 'Statistics by date and country' });
     await expect(table.locator('tbody tr').count()).resolves.toBe(5);
     await shot('bus');
@@ -160,7 +184,10 @@ describe('the console', () => {
       buffer: readFileSync(join(ROOT, 'test', 'fixtures', 'journeys-sample.json')),
     });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByRole('status').filter({ hasText: /^ready/ }).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^ready/ })
+      .waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Describe events.event_duration' }).click();
     const stats = page.getByRole('table', { name: /Statistics of/ });
     await stats.waitFor();
@@ -170,14 +197,21 @@ describe('the console', () => {
 
   test('plots a user track and lists advisors with client totals', async () => {
     const csv = readFileSync(join(ROOT, 'test', 'fixtures', 'locations-sample.csv'), 'utf8');
-    const imported = await stack.request('POST', '/locations', { body: csv, headers: { 'content-type': 'text/csv' } });
+    const imported = await stack.request('POST', '/locations', {
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(imported.status).toBe(200);
     await view('Locations');
     await page.getByLabel('User id').fill('a1');
-    await eventually(async () => {
-      await page.getByRole('button', { name: 'Show averages' }).click();
-      return (await page.getByRole('img', { name: /Track of/ }).count()) > 0;
-    }, 15_000, 500);
+    await eventually(
+      async () => {
+        await page.getByRole('button', { name: 'Show averages' }).click();
+        return (await page.getByRole('img', { name: /Track of/ }).count()) > 0;
+      },
+      15_000,
+      500,
+    );
     await shot('locations');
 
     const advisors = readFileSync(join(ROOT, 'test', 'fixtures', 'advisors-data.json'), 'utf8');
@@ -188,7 +222,10 @@ describe('the console', () => {
     const first = clients.locator('tbody tr').first();
     await first.getByRole('combobox').selectOption({ index: 1 });
     await first.getByRole('button', { name: 'Assign', exact: true }).click();
-    await eventually(async () => !(await clients.locator('tbody tr').first().textContent())?.includes('—'), 5000);
+    await eventually(
+      async () => !(await clients.locator('tbody tr').first().textContent())?.includes('—'),
+      5000,
+    );
     await shot('advisors');
     expect(pageErrors).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { call, isMissingRoute, type Page } from '../api.ts';
-import { type Series, TimeChart } from '../chart.tsx';
+import { Bars, type Series, TimeChart } from '../chart.tsx';
 import { daysAgo, number, utc } from '../format.ts';
 import { ErrorNotice, Field, Notice, Progress, useLoad, usePoll } from '../ui.tsx';
 
@@ -207,12 +207,18 @@ const Stats = () => {
       {data?.missing_dates.length ? <p class="meta">No data for {data.missing_dates.join(', ')}.</p> : null}
       {dates.length ? (
         <>
-          <TimeChart
-            title={`${METRICS[metric]} by country and date`}
-            x={dates.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)}
-            series={series}
-            bars={dates.length === 1}
-          />
+          {dates.length === 1 ? (
+            <Bars
+              title={`${METRICS[metric]} by country on ${dates[0]}`}
+              bars={countries.map((c) => ({ label: c, value: cell.get(`${dates[0]}|${c}`)?.[metric] ?? 0 }))}
+            />
+          ) : (
+            <TimeChart
+              title={`${METRICS[metric]} by country and date`}
+              x={dates.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)}
+              series={series}
+            />
+          )}
           <table>
             <caption>Statistics by date and country</caption>
             <thead>

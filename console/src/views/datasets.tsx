@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call } from '../api.ts';
-import { Histogram } from '../chart.tsx';
+import { Bars } from '../chart.tsx';
 import { bytes, number } from '../format.ts';
 import { ErrorNotice, Field, Progress, usePoll } from '../ui.tsx';
 
@@ -72,7 +72,15 @@ const Describe = ({ stats }: { stats: Stats }) => (
         ))}
       </tbody>
     </table>
-    {stats.histogram ? <Histogram label={stats.field} {...stats.histogram} /> : null}
+    {stats.histogram ? (
+      <Bars
+        title={`Histogram of ${stats.field}`}
+        bars={stats.histogram.counts.map((value, i) => ({
+          label: `${number(stats.histogram!.edges[i]!, 2)}–${number(stats.histogram!.edges[i + 1]!, 2)}`,
+          value,
+        }))}
+      />
+    ) : null}
   </>
 );
 

@@ -81,7 +81,6 @@ const SummaryChart = ({ hours }: { hours: number }) => {
           title="Errors by code over time"
           x={points.map((p) => Date.parse(p.start) / 1000)}
           series={series}
-          bars
         />
       ) : null}
     </>
