@@ -67,7 +67,7 @@ export const Bars = ({ bars, title }: { bars: Bar[]; title: string }) => {
   const labelled = bars.length <= 12;
   return (
     <figure class="bars">
-      <svg viewBox={`0 0 ${w} ${h + 50}`} role="img" aria-label={title}>
+      <svg viewBox={`0 -20 ${w} ${h + 70}`} role="img" aria-label={title}>
         {bars.map((b, i) => (
           <g key={b.label}>
             <rect
