@@ -1,4 +1,4 @@
-// Three projects: fast unit tests, CDK assertions, and integration tests against the local runtime.
+// Fast unit tests, CDK assertions, and integration, reliability and browser tests against the local runtime.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }],
 };
@@ -28,6 +28,13 @@ export default {
       ...common,
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/synth-once.ts',
+      slowTestThreshold: 60,
+    },
+    {
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
       globalSetup: '<rootDir>/test/synth-once.ts',
       slowTestThreshold: 60,
     },

@@ -35,6 +35,8 @@ export type QueueKey = keyof typeof QUEUES;
 export const BUCKET = {
   prefixes: { bus: 'bus/', busQueries: 'bus-queries/', datasets: 'datasets/' },
   notifications: [{ prefix: 'datasets/uploads/', queue: 'datasetsImport' as QueueKey }],
+  /** Browsers (the console) PUT dataset uploads to presigned URLs: a cross-origin request. */
+  cors: { allowedMethods: ['PUT'], allowedHeaders: ['*'], maxAgeSeconds: 3000 },
 } as const;
 
 /** Secrets: deployed as Secrets Manager secrets, locally as env values (see shared/core/secrets.ts). */

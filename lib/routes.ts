@@ -104,6 +104,7 @@ export const routes: RouteDef[] = [
     bundleFiles: [{ from: 'shared/api-docs/reference.html', to: 'api-docs/reference.html' }],
     environment: { API_DOCS_DIR: '/var/task/api-docs' },
   },
+  { method: 'GET', path: '/console', auth: 'public', handler: 'functions/platform/console.ts' },
   { method: 'ANY', path: '$default', auth: 'public', handler: 'functions/platform/not-found.ts' },
 
   // Applications and API keys (admin)

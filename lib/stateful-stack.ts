@@ -110,10 +110,10 @@ export class StatefulStack extends Stack {
       lifecycleRules: [{ abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       cors: [
         {
-          allowedMethods: [HttpMethods.PUT],
+          allowedMethods: BUCKET.cors.allowedMethods.map((m) => HttpMethods[m]),
           allowedOrigins: props.corsOrigins ?? ['*'],
-          allowedHeaders: ['*'],
-          maxAge: 3000,
+          allowedHeaders: [...BUCKET.cors.allowedHeaders],
+          maxAge: BUCKET.cors.maxAgeSeconds,
         },
       ],
     });

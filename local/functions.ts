@@ -12,6 +12,12 @@ import { LambdaFunction } from './lambda.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const TASK_ROOT = '/var/task';
 
+/** Files the bundle ships (bundleFiles) sit under /var/task deployed, in the project locally. */
+export const bundledDirsLocally = (settings: Pick<FunctionSettings, 'bundleFiles'>): Map<string, string> =>
+  new Map(
+    (settings.bundleFiles ?? []).map((f) => [join(TASK_ROOT, dirname(f.to)), join(ROOT, dirname(f.from))]),
+  );
+
 export interface LocalEndpoints {
   dynamodb: string;
   s3: string;
@@ -40,10 +46,7 @@ export const localEnvironment = (
   credentials: Pick<Principal, 'accessKeyId' | 'secretAccessKey'>,
   local: LocalSettings,
 ): Record<string, string> => {
-  // Files the bundle ships (bundleFiles) sit under /var/task deployed, in the project locally.
-  const taskPaths = new Map(
-    (settings.bundleFiles ?? []).map((f) => [join(TASK_ROOT, dirname(f.to)), join(ROOT, dirname(f.from))]),
-  );
+  const taskPaths = bundledDirsLocally(settings);
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(deployed.environment)) {
     // Source maps are on for every worker already; NODE_OPTIONS is read by a process, not a thread.

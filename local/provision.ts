@@ -5,14 +5,19 @@ import {
   ListTablesCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketCorsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
+import { BUCKET, physicalNames, QUEUES, type QueueKey, TABLE_SHAPE, TABLES } from '../lib/resources.ts';
 import { visibilityTimeoutSeconds } from '../lib/routes.ts';
 import { LOCAL_AWS } from './iam/aws-account.ts';
 
@@ -95,6 +100,22 @@ const createBucket = async (s3: S3Client) => {
   } catch {
     await s3.send(new CreateBucketCommand({ Bucket: localNames.bucket }));
   }
+  // Any origin, as the stateful stack's default: the console may be served from any local port.
+  await s3.send(
+    new PutBucketCorsCommand({
+      Bucket: localNames.bucket,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedMethods: [...BUCKET.cors.allowedMethods],
+            AllowedOrigins: ['*'],
+            AllowedHeaders: [...BUCKET.cors.allowedHeaders],
+            MaxAgeSeconds: BUCKET.cors.maxAgeSeconds,
+          },
+        ],
+      },
+    }),
+  );
 };
 
 /** Creates (or finds, after a restart) every table, queue and the bucket of lib/resources.ts. */

@@ -27,4 +27,15 @@ export const platformPaths: ZodOpenApiPathsObject = {
       responses: { '200': { description: 'HTML', content: { 'text/html': {} } } },
     },
   },
+  '/console': {
+    get: {
+      tags: ['platform'],
+      summary: 'The web console: one self-contained page that calls this API with the token signed in with',
+      security: [],
+      responses: {
+        '200': { description: 'HTML', content: { 'text/html': {} } },
+        '304': { description: 'Not modified (If-None-Match matched the ETag)' },
+      },
+    },
+  },
 };

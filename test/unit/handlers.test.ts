@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { QUEUES, TABLES } from '../../lib/resources.ts';
 import { authorizer, consumerEnvironment, consumers, routeAuthMap, routes } from '../../lib/routes.ts';
+import { bundledDirsLocally } from '../../local/functions.ts';
 import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/resource-env.ts';
 import { useSecrets } from './helpers/secrets.ts';
 
@@ -53,7 +54,11 @@ beforeAll(() => {
   // Every function's own settings at once: shared/core/env.ts is parsed once per module registry, and
   // all handlers share this one (where two functions set one name, the last wins: a smoke test's
   // values, not a deployment's).
-  for (const def of [...routes, authorizer]) Object.assign(process.env, def.environment);
+  for (const def of [...routes, authorizer]) {
+    const local = bundledDirsLocally(def);
+    for (const [name, value] of Object.entries(def.environment ?? {}))
+      process.env[name] = local.get(value) ?? value;
+  }
   for (const consumer of consumers) Object.assign(process.env, consumerEnvironment(consumer));
   useSecrets({ ADMIN_TOKEN: 'sample-admin-token', CURSOR_KEY: 'sample-cursor-key' });
   mockClient(DynamoDBDocumentClient).onAnyCommand().resolves({});

@@ -1,0 +1,259 @@
+import { useState } from 'preact/hooks';
+import { call, isMissingRoute, type Page } from '../api.ts';
+import { Bars, type Series, TimeChart } from '../chart.tsx';
+import { daysAgo, number, utc } from '../format.ts';
+import { ErrorNotice, Field, Notice, Progress, useLoad, usePoll } from '../ui.tsx';
+
+interface Job {
+  job_id: string;
+  date: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  cities_total: number;
+  cities_done: number;
+  cities_failed: number[];
+  records: number;
+  bytes: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+interface CountryStat {
+  date: string;
+  country: string;
+  buses_started: number;
+  total_passengers: number;
+  accident: boolean;
+  average_delay_minutes: number;
+}
+
+interface CountryStats {
+  from: string;
+  to: string;
+  stats: CountryStat[];
+  missing_dates: string[];
+}
+
+const METRICS = {
+  total_passengers: 'total passengers',
+  buses_started: 'buses started',
+  average_delay_minutes: 'average delay (minutes)',
+} as const;
+type Metric = keyof typeof METRICS;
+
+const finished = (job: Job) => job.status === 'succeeded' || job.status === 'failed';
+
+const JobRow = ({ job }: { job: Job }) => (
+  <tr>
+    <td>{job.date}</td>
+    <td>
+      <span class={`status ${job.status}`}>{job.status}</span>
+    </td>
+    <td>
+      <Progress
+        label={`Cities fetched for ${job.date}`}
+        value={job.cities_done + job.cities_failed.length}
+        max={job.cities_total}
+      />
+    </td>
+    <td>{job.cities_failed.length ? job.cities_failed.join(', ') : '—'}</td>
+    <td class="num">{number(job.records)}</td>
+    <td class="nowrap">{utc(job.created_at)}</td>
+  </tr>
+);
+
+const Jobs = () => {
+  const [date, setDate] = useState(daysAgo(1));
+  // Jobs started from this tab, by id, so they show even where the stack cannot list jobs.
+  const [mine, setMine] = useState<Job[]>([]);
+  const [error, setError] = useState<unknown>();
+  const listed = useLoad(async () => {
+    try {
+      return (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items;
+    } catch (err) {
+      if (isMissingRoute(err)) return undefined;
+      throw err;
+    }
+  }, []);
+  const active = mine.some((j) => !finished(j)) || (listed.data ?? []).some((j) => !finished(j));
+  usePoll(
+    async () => {
+      setMine(
+        await Promise.all(
+          mine.map((j) => (finished(j) ? j : call<Job>('GET', `/process-request/${j.job_id}`))),
+        ),
+      );
+      if (listed.data) await listed.run();
+    },
+    1000,
+    active,
+  );
+  const byId = new Map([...(listed.data ?? []), ...mine].map((j) => [j.job_id, j]));
+  const jobs = [...byId.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return (
+    <>
+      <form
+        class="filters"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setError(undefined);
+          try {
+            const job = await call<Job>('POST', '/process-request', { query: { date } });
+            const full = await call<Job>('GET', `/process-request/${job.job_id}`);
+            setMine([full, ...mine.filter((j) => j.job_id !== full.job_id)]);
+          } catch (err) {
+            setError(err);
+          }
+        }}
+      >
+        <Field label="Date to fetch">
+          <input
+            name="date"
+            type="date"
+            required
+            value={date}
+            onInput={(e) => setDate(e.currentTarget.value)}
+          />
+        </Field>
+        <button type="submit">Fetch this date</button>
+      </form>
+      <ErrorNotice error={error ?? listed.error} />
+      {listed.data === undefined && !listed.loading ? (
+        <Notice kind="info">
+          This stack cannot list jobs yet (<code>GET /process-request</code> answered 404): only jobs started
+          from this tab are shown.
+        </Notice>
+      ) : null}
+      {jobs.length ? (
+        <table>
+          <caption>Fetch jobs, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">date</th>
+              <th scope="col">status</th>
+              <th scope="col">cities</th>
+              <th scope="col">failed cities</th>
+              <th scope="col">departures</th>
+              <th scope="col">created (UTC)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {jobs.map((j) => (
+              <JobRow key={j.job_id} job={j} />
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  );
+};
+
+const Stats = () => {
+  const [range, setRange] = useState({ from: daysAgo(7), to: daysAgo(1) });
+  const [applied, setApplied] = useState(range);
+  const [metric, setMetric] = useState<Metric>('total_passengers');
+  const { data, error, loading, run } = useLoad(
+    () => call<CountryStats>('GET', '/country-stats', { query: applied }),
+    [applied],
+  );
+  const dates = [...new Set((data?.stats ?? []).map((s) => s.date))].sort();
+  const countries = [...new Set((data?.stats ?? []).map((s) => s.country))].sort();
+  const cell = new Map((data?.stats ?? []).map((s) => [`${s.date}|${s.country}`, s]));
+  const series: Series[] = countries.map((c) => ({
+    label: c,
+    values: dates.map((d) => cell.get(`${d}|${c}`)?.[metric] ?? null),
+  }));
+  return (
+    <>
+      <h2>Country statistics</h2>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setApplied({ ...range });
+          run();
+        }}
+      >
+        <Field label="From">
+          <input
+            name="from"
+            type="date"
+            required
+            value={range.from}
+            onInput={(e) => setRange({ ...range, from: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="To (inclusive)">
+          <input
+            name="to"
+            type="date"
+            required
+            value={range.to}
+            onInput={(e) => setRange({ ...range, to: e.currentTarget.value })}
+          />
+        </Field>
+        <Field label="Chart">
+          <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as Metric)}>
+            {Object.entries(METRICS).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </Field>
+        <button type="submit">Show statistics</button>
+      </form>
+      <ErrorNotice error={error} />
+      {loading && <p class="meta">Computing from the stored files…</p>}
+      {data?.missing_dates.length ? <p class="meta">No data for {data.missing_dates.join(', ')}.</p> : null}
+      {dates.length ? (
+        <>
+          {dates.length === 1 ? (
+            <Bars
+              title={`${METRICS[metric]} by country on ${dates[0]}`}
+              bars={countries.map((c) => ({ label: c, value: cell.get(`${dates[0]}|${c}`)?.[metric] ?? 0 }))}
+            />
+          ) : (
+            <TimeChart
+              title={`${METRICS[metric]} by country and date`}
+              x={dates.map((d) => Date.parse(`${d}T00:00:00Z`) / 1000)}
+              series={series}
+            />
+          )}
+          <table>
+            <caption>Statistics by date and country</caption>
+            <thead>
+              <tr>
+                <th scope="col">date</th>
+                <th scope="col">country</th>
+                <th scope="col">buses started</th>
+                <th scope="col">passengers</th>
+                <th scope="col">accident</th>
+                <th scope="col">average delay (min)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data!.stats.map((s) => (
+                <tr key={`${s.date}|${s.country}`}>
+                  <td>{s.date}</td>
+                  <td>{s.country}</td>
+                  <td class="num">{number(s.buses_started)}</td>
+                  <td class="num">{number(s.total_passengers)}</td>
+                  <td>{s.accident ? 'yes' : 'no'}</td>
+                  <td class="num">{number(s.average_delay_minutes)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
+    </>
+  );
+};
+
+export const BusView = () => (
+  <section aria-labelledby="bus-title">
+    <h1 id="bus-title">Bus</h1>
+    <Jobs />
+    <Stats />
+  </section>
+);

@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { buildConsole } from '../../../console/build.ts';
+
+const committed = JSON.parse(
+  readFileSync(join(import.meta.dirname, '../../../console/dist/console.json'), 'utf8'),
+);
+
+describe('the console page', () => {
+  test('served from console/dist/console.json is what console/src builds to (else: npm run console)', async () => {
+    expect(committed).toEqual(await buildConsole());
+  });
+
+  test('loads nothing from another origin', () => {
+    expect(committed.html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i);
+  });
+
+  // API Gateway and Lambda answer at most 6 MB; the page stays far below, so it needs no compression.
+  test('is small enough to serve uncompressed', () => {
+    expect(Buffer.byteLength(committed.html)).toBeLessThan(300 * 1024);
+  });
+});
