@@ -11,6 +11,39 @@ export const Notice = ({ kind, children }: { kind: 'error' | 'info'; children: C
 export const ErrorNotice = ({ error }: { error: unknown }) =>
   error ? <Notice kind="error">{describeError(error)}</Notice> : null;
 
+/**
+ * The two inputs of a `from`/`to` range, bound to `value.from` and `value.to`: dates, or UTC date-times
+ * to the second.
+ */
+export const RangeFields = <T extends { from: string; to: string }>({
+  value,
+  onChange,
+  kind,
+  labels,
+  required = false,
+}: {
+  value: T;
+  onChange: (next: T) => void;
+  kind: 'date' | 'datetime-local';
+  labels: [string, string];
+  required?: boolean;
+}) => (
+  <>
+    {(['from', 'to'] as const).map((end, i) => (
+      <Field key={end} label={labels[i]!}>
+        <input
+          name={end}
+          type={kind}
+          step={kind === 'datetime-local' ? 1 : undefined}
+          required={required}
+          value={value[end]}
+          onInput={(e) => onChange({ ...value, [end]: e.currentTarget.value })}
+        />
+      </Field>
+    ))}
+  </>
+);
+
 export const Field = ({
   label,
   children,

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, isMissingRoute, type Page } from '../api.ts';
 import { Bars, type Series, TimeChart } from '../chart.tsx';
 import { daysAgo, number, utc } from '../format.ts';
-import { ErrorNotice, Field, Notice, Progress, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Notice, Progress, RangeFields, useLoad, usePoll } from '../ui.tsx';
 
 interface Job {
   job_id: string;
@@ -173,24 +173,13 @@ const Stats = () => {
           run();
         }}
       >
-        <Field label="From">
-          <input
-            name="from"
-            type="date"
-            required
-            value={range.from}
-            onInput={(e) => setRange({ ...range, from: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="To (inclusive)">
-          <input
-            name="to"
-            type="date"
-            required
-            value={range.to}
-            onInput={(e) => setRange({ ...range, to: e.currentTarget.value })}
-          />
-        </Field>
+        <RangeFields
+          value={range}
+          onChange={setRange}
+          kind="date"
+          labels={['From', 'To (inclusive)']}
+          required
+        />
         <Field label="Chart">
           <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as Metric)}>
             {Object.entries(METRICS).map(([k, label]) => (

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, collect, describeError, isMissingRoute } from '../api.ts';
 import { type Series, TimeChart } from '../chart.tsx';
 import { fromLocalInput, utc } from '../format.ts';
-import { ErrorNotice, Field, Json, Notice, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Json, Notice, RangeFields, useLoad, usePoll } from '../ui.tsx';
 
 interface ErrorItem {
   id: string;
@@ -163,22 +163,12 @@ export const ErrorsView = () => {
             ))}
           </select>
         </Field>
-        <Field label="Received from (UTC)">
-          <input
-            type="datetime-local"
-            step={1}
-            value={form.from}
-            onInput={(e) => setForm({ ...form, from: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="Received before (UTC)">
-          <input
-            type="datetime-local"
-            step={1}
-            value={form.to}
-            onInput={(e) => setForm({ ...form, to: e.currentTarget.value })}
-          />
-        </Field>
+        <RangeFields
+          value={form}
+          onChange={setForm}
+          kind="datetime-local"
+          labels={['Received from (UTC)', 'Received before (UTC)']}
+        />
         <button type="submit">Search</button>
         <button type="button" onClick={() => list.run()}>
           Refresh

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api.ts';
 import { fromLocalInput, number, utc } from '../format.ts';
-import { ErrorNotice, Field } from '../ui.tsx';
+import { ErrorNotice, Field, RangeFields } from '../ui.tsx';
 
 interface MinuteAverage {
   minute: string;
@@ -97,22 +97,12 @@ export const LocationsView = () => {
             onInput={(e) => setForm({ ...form, user_id: e.currentTarget.value })}
           />
         </Field>
-        <Field label="From (UTC)">
-          <input
-            type="datetime-local"
-            step={1}
-            value={form.from}
-            onInput={(e) => setForm({ ...form, from: e.currentTarget.value })}
-          />
-        </Field>
-        <Field label="To (UTC, exclusive)">
-          <input
-            type="datetime-local"
-            step={1}
-            value={form.to}
-            onInput={(e) => setForm({ ...form, to: e.currentTarget.value })}
-          />
-        </Field>
+        <RangeFields
+          value={form}
+          onChange={setForm}
+          kind="datetime-local"
+          labels={['From (UTC)', 'To (UTC, exclusive)']}
+        />
         <button type="submit">Show averages</button>
       </form>
       <ErrorNotice error={error} />
