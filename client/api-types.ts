@@ -675,6 +675,13 @@ export interface components {
             p50: number | null;
             p75: number | null;
             max: number | null;
+            /** @description Only with `bins`; null when the field has no values */
+            histogram?: {
+                /** @description bins + 1 edges from min to max */
+                edges: number[];
+                /** @description Values per bin; the last bin is closed */
+                counts: number[];
+            } | null;
         } | {
             field: string;
             count: number;
@@ -698,6 +705,13 @@ export interface components {
                 p50: number | null;
                 p75: number | null;
                 max: number | null;
+                /** @description Only with `bins`; null when the field has no values */
+                histogram?: {
+                    /** @description bins + 1 edges from min to max */
+                    edges: number[];
+                    /** @description Values per bin; the last bin is closed */
+                    counts: number[];
+                } | null;
             } | {
                 /** @description Groups are sorted by key: numbers and numeric strings by value, then other strings by code point, then booleans. Values whose record/element has no key are left out. */
                 key: string | number | boolean;
@@ -1465,6 +1479,8 @@ export interface operations {
                 /** @description Dot-separated path; arrays on the way contribute each element; a key containing dots is matched whole; a bare name resolves to the unique full path ending with it. */
                 field: string;
                 group_by?: string;
+                /** @description With a numeric field: also a histogram of this many equal-width bins (1–200) */
+                bins?: number;
             };
             header?: never;
             path: {

@@ -14,6 +14,7 @@ import {
   type CategoricalStats,
   describeCategorical,
   describeNumeric,
+  histogram,
   type NumericStats,
   type Scalar,
 } from './stats.ts';
@@ -178,7 +179,7 @@ const remap = (codes: Int32Array, translation: Int32Array) => {
 
 export const aggregate = async (
   catalogue: Catalogue,
-  query: { field: string; group_by?: string | undefined },
+  query: { field: string; group_by?: string | undefined; bins?: number | undefined },
   read: ObjectReader,
 ): Promise<Aggregate> => {
   const load = extractSource(catalogue, read);
@@ -235,10 +236,13 @@ export const aggregate = async (
     offset += part.values.length;
   }
 
-  const describe = (v: Float64Array | Int32Array): Stats =>
-    column.numeric
-      ? describeNumeric(v as Float64Array)
-      : describeCategorical(v as Int32Array, dictionary.values);
+  const describe = (v: Float64Array | Int32Array): Stats => {
+    if (!column.numeric) return describeCategorical(v as Int32Array, dictionary.values);
+    const stats = describeNumeric(v as Float64Array);
+    if (query.bins === undefined) return stats;
+    // describeNumeric has sorted the values in place.
+    return { ...stats, histogram: histogram(v as Float64Array, query.bins) };
+  };
   if (!grouping || !keys) return { field: field.path, ...describe(values) };
   const groupKeys = groupDictionary.values;
   const split = column.numeric

@@ -113,7 +113,12 @@ export const describeDataset = async (
 export const aggregateDataset = async (
   caller: Caller,
   id: string,
-  query: { field: string; group_by?: string | undefined; application_id?: string | undefined },
+  query: {
+    field: string;
+    group_by?: string | undefined;
+    bins?: number | undefined;
+    application_id?: string | undefined;
+  },
 ) => {
   const item = await visibleDataset(caller, id, query.application_id);
   const { status } = visibleState(item, Date.now(), UPLOAD_URL_SECONDS);

@@ -36,6 +36,13 @@ export const aggregateQuery = ownerQuery.extend({
         'whole; a bare name resolves to the unique full path ending with it.',
     }),
   group_by: z.string().min(1).max(1024).optional(),
+  bins: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .optional()
+    .meta({ description: 'With a numeric field: also a histogram of this many equal-width bins (1–200)' }),
 });
 
 export const createdDataset = z
@@ -95,6 +102,14 @@ const numericStats = {
   p50: z.number().nullable(),
   p75: z.number().nullable(),
   max: z.number().nullable(),
+  histogram: z
+    .object({
+      edges: z.array(z.number()).meta({ description: 'bins + 1 edges from min to max' }),
+      counts: z.array(z.number().int()).meta({ description: 'Values per bin; the last bin is closed' }),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: 'Only with `bins`; null when the field has no values' }),
 };
 const categoricalStats = {
   count: z.number().int(),

@@ -10,6 +10,8 @@ export interface NumericStats {
   p50: number | null;
   p75: number | null;
   max: number | null;
+  /** Only when bins were asked for. */
+  histogram?: Histogram | null;
 }
 
 export type Scalar = string | number | boolean;
@@ -67,6 +69,37 @@ export const describeNumeric = (values: Float64Array): NumericStats => {
     p75: finite(quantile(values, 0.75)),
     max: finite(values[n - 1]!),
   };
+};
+
+export interface Histogram {
+  /** bins + 1 edges from min to max; bin i is [edges[i], edges[i+1]), the last one closed. */
+  edges: number[];
+  counts: number[];
+}
+
+/**
+ * numpy.histogram's equal-width bins over [min, max] of ascending `sorted` (describeNumeric sorts).
+ * A value is placed by the edges as reported, so one lying on an edge is counted in the bin it opens.
+ * With min = max every edge is that value and every value falls in the last, closed, bin.
+ */
+export const histogram = (sorted: Float64Array, bins: number): Histogram | null => {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const min = sorted[0]!;
+  const max = sorted[n - 1]!;
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return null;
+  const edges = Array.from({ length: bins + 1 }, (_, i) =>
+    i === bins ? max : min + ((max - min) * i) / bins,
+  );
+  const counts = new Array<number>(bins).fill(0);
+  // Sorted values meet the bins in order: one pass, moving to the next bin at each edge crossed.
+  let bin = 0;
+  for (let i = 0; i < n; i++) {
+    const x = sorted[i]!;
+    while (bin < bins - 1 && x >= edges[bin + 1]!) bin++;
+    counts[bin]!++;
+  }
+  return { edges, counts };
 };
 
 /**

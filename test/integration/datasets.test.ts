@@ -168,6 +168,24 @@ describe('presigned uploads', () => {
       token: app.apiKey,
     });
     expect(agg.body.count).toBe(6);
+    // API.md: &bins=N adds a histogram of N equal-width bins from min to max over the same values.
+    const binned = await stack.request(
+      'GET',
+      `/datasets/${res.body.id}/aggregate?field=event_duration&bins=3`,
+      { token: app.apiKey },
+    );
+    const { min, max, histogram } = binned.body;
+    expect(histogram.edges).toHaveLength(4);
+    expect([histogram.edges[0], histogram.edges[3]]).toEqual([min, max]);
+    expect(histogram.counts.reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    const tooMany = await stack.request(
+      'GET',
+      `/datasets/${res.body.id}/aggregate?field=event_duration&bins=201`,
+      {
+        token: app.apiKey,
+      },
+    );
+    expect(tooMany.status).toBe(400);
   });
 
   test('a bad uploaded file fails with the offset of its first error', async () => {

@@ -45,7 +45,7 @@ const SAMPLES: Record<string, { body?: unknown; query?: Record<string, string> }
   'PUT /clients/{client_id}/advisor': { body: { advisor_id: '00000000-0000-4000-8000-000000000000' } },
   'POST /datasets': { body: [{ a: 1, b: 'x' }] },
   'POST /datasets/uploads': { body: { name: 'fuzz' } },
-  'GET /datasets/{dataset_id}/aggregate': { query: { field: 'a', group_by: 'b' } },
+  'GET /datasets/{dataset_id}/aggregate': { query: { field: 'a', group_by: 'b', bins: '10' } },
 };
 
 interface Input {
