@@ -119,6 +119,43 @@ export const routes: RouteDef[] = [
     access: { tables: { events: 'read' }, secrets: cursor },
   },
 
+  // Event types: versioned JSON Schemas, global or an application's own
+  {
+    method: 'POST',
+    path: '/event-types',
+    auth: 'events',
+    handler: 'functions/events/type-create.ts',
+    access: { tables: { events: 'write' } },
+  },
+  {
+    method: 'GET',
+    path: '/event-types',
+    auth: 'events',
+    handler: 'functions/events/type-list.ts',
+    access: { tables: { events: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'GET',
+    path: '/event-types/{category}/{name}',
+    auth: 'events',
+    handler: 'functions/events/type-get.ts',
+    access: { tables: { events: 'read' } },
+  },
+  {
+    method: 'PATCH',
+    path: '/event-types/{category}/{name}',
+    auth: 'events',
+    handler: 'functions/events/type-update.ts',
+    access: { tables: { events: 'readwrite' } },
+  },
+  {
+    method: 'POST',
+    path: '/event-types/{category}/{name}/versions',
+    auth: 'events',
+    handler: 'functions/events/type-version.ts',
+    access: { tables: { events: 'readwrite' } },
+  },
+
   // Bus statistics
   {
     method: 'POST',

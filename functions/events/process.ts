@@ -6,7 +6,7 @@ import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
 
 export const handler = sqsConsumer(
   async (record) => {
-    const tally = await storeAll(outcomesOfMessage(record.body), {
+    const tally = await storeAll(await outcomesOfMessage(record.body), {
       claim: claimOutcome,
       writeCopies,
     });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { classify, type Outcome } from './classify.ts';
+import { loadRegistry } from './registry.ts';
 import type { Claim } from './repository.ts';
 import type { EventErrorCode } from './schemas.ts';
 
@@ -9,11 +10,18 @@ const ingestMessage = z.object({
   events: z.array(z.object({ id: z.string().min(1), event: z.unknown() })),
 });
 
-/** Decides every event of a queue message; a body that is not an ingest message throws (→ DLQ). */
-export const outcomesOfMessage = (body: string): Outcome[] => {
+/**
+ * Decides every event of a queue message against its application's types as they are now; a body
+ * that is not an ingest message throws (→ DLQ).
+ */
+export const outcomesOfMessage = async (body: string): Promise<Outcome[]> => {
   const message = ingestMessage.parse(JSON.parse(body));
+  const registry = await loadRegistry(
+    message.application_id,
+    message.events.map((e) => e.event),
+  );
   return message.events.map(({ id, event }) =>
-    classify(message.application_id, id, event, message.received_at),
+    classify(message.application_id, id, event, message.received_at, registry),
   );
 };
 

@@ -6,8 +6,10 @@ import { chunks } from '../core/concurrency.ts';
 import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { Outcome } from './classify.ts';
-import { type EventError, type EventErrorCode, eventTypes, type StoredEvent } from './schemas.ts';
+import type { EventError, EventErrorCode, StoredEvent } from './schemas.ts';
 import { instantKey, utcDays } from './timestamps.ts';
+import { namesInCategory } from './type-repository.ts';
+import { GLOBAL_OWNER } from './types.ts';
 
 // One item per (application, event id), written once with a conditional put: whether it holds the
 // event or the error that replaced it, a redelivered message or a racing consumer finds it taken and
@@ -53,6 +55,8 @@ const EVENT_FIELDS = [
   'data',
   'timestamp',
   'received_at',
+  'schema_version',
+  'violations',
 ] as const;
 type Item = Record<string, unknown>;
 
@@ -90,6 +94,7 @@ const eventItem = (outcome: Extract<Outcome, { kind: 'event' }>) => {
     gsi3sk: order,
     ...event,
     data: JSON.stringify(event.data),
+    violations: JSON.stringify(event.violations),
   };
 };
 
@@ -278,14 +283,15 @@ export interface EventFilter {
   toKey?: string;
 }
 
-// Only registered types are ever stored, so a category's partitions are its registry entries.
-const typeNames = (category: string, name: string | undefined) =>
-  (Object.hasOwn(eventTypes, category) ? Object.keys(eventTypes[category] ?? {}) : []).filter(
-    (n) => name === undefined || n === name,
-  );
+// Only events of a type are ever stored, so a category's partitions are those of its types' names
+// (the application's own and the global ones; every owner's for the admin).
+const typeNames = async (app: string | undefined, category: string, name: string | undefined) =>
+  name !== undefined
+    ? [name]
+    : namesInCategory(category, app === undefined ? undefined : [app, GLOBAL_OWNER]);
 
 /** The partitions to merge; undefined for a time range across applications, which is read by day. */
-const eventPartitions = (f: EventFilter): Partition[] | undefined => {
+const eventPartitions = async (f: EventFilter): Promise<Partition[] | undefined> => {
   const app = f.applicationId;
   if (f.sessionId !== undefined) {
     const filter: Record<string, string> = {};
@@ -296,7 +302,7 @@ const eventPartitions = (f: EventFilter): Partition[] | undefined => {
   }
   if (f.category !== undefined) {
     const category = f.category;
-    return typeNames(category, f.name).map((n) => ({
+    return (await typeNames(app, category, f.name)).map((n) => ({
       index: 'gsi2',
       pk: app === undefined ? keys.allType(category, n) : keys.type(app, category, n),
     }));
@@ -333,7 +339,7 @@ const daysPage = async (filter: EventFilter, limit: number, after: string | unde
 
 /** Events in time order after the position `after` (the sort key of the last one already returned). */
 export const queryEvents = async (filter: EventFilter, limit: number, after?: string) => {
-  const partitions = eventPartitions(filter);
+  const partitions = await eventPartitions(filter);
   if (!partitions) {
     const page = await daysPage(filter, limit, after);
     return { items: page.items.map(toStoredEvent), last: page.last };
@@ -382,6 +388,9 @@ const toStoredEvent = (item: Record<string, unknown>): StoredEvent => ({
   data: JSON.parse(item.data as string),
   timestamp: item.timestamp as string,
   received_at: item.received_at as string,
+  // Events stored before types were data were all judged by a built-in's version 1.
+  schema_version: item.schema_version === undefined ? 1 : (item.schema_version as number | null),
+  violations: item.violations === undefined ? [] : JSON.parse(item.violations as string),
 });
 
 const toEventError = (item: Record<string, unknown>): EventError => ({

@@ -16,12 +16,14 @@ export const envelope = z
     name: z.string().min(1).max(128),
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().min(1).max(64),
+    schema_version: z.number().int().positive().optional(),
   })
   .meta({
     id: 'Event',
     description:
       '`timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. `id`: optional ' +
-      'idempotency key; the same id from the same application is stored once.',
+      'idempotency key; the same id from the same application is stored once. `schema_version`: the ' +
+      'version of the type to validate against (default: the latest at processing time).',
   });
 export type Envelope = z.output<typeof envelope>;
 
@@ -51,7 +53,11 @@ export const strictEnvelope = (data: z.ZodType) =>
     name: z.string(),
     data,
     timestamp: z.string(),
+    schema_version: z.number().optional(),
   });
+
+/** The top-level fields an event may have, whatever its type. */
+export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(Object.keys(strictEnvelope(z.unknown()).shape));
 
 export const ERROR_CODES = [
   'invalid_envelope',
@@ -116,6 +122,14 @@ export const storedEvent = z
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().meta({ description: 'ISO 8601 UTC, the fractional digits that were sent' }),
     received_at: z.string().meta({ description: 'ISO 8601 UTC, milliseconds' }),
+    schema_version: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The version of the type applied; null under mode `off`' }),
+    violations: z
+      .array(problem)
+      .meta({ description: 'What failed the schema under mode `warn`; empty otherwise' }),
   })
   .meta({ id: 'StoredEvent' });
 export type StoredEvent = z.output<typeof storedEvent>;
@@ -140,3 +154,60 @@ export const ingestQuery = z.object({
     .optional()
     .meta({ description: 'Admin only (required for the admin): the application the events belong to.' }),
 });
+
+const mode = z.enum(['enforce', 'warn', 'off']).meta({
+  description:
+    '`enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked',
+});
+const typeName = z.string().min(1).max(64);
+// A schema is stored in one DynamoDB item with its type's version.
+export const MAX_SCHEMA_BYTES = 64 * 1024;
+const jsonSchema = z
+  .unknown()
+  .refine((s) => s !== undefined, 'required')
+  .refine(
+    (s) => (JSON.stringify(s)?.length ?? 0) <= MAX_SCHEMA_BYTES,
+    `at most ${MAX_SCHEMA_BYTES} bytes as JSON`,
+  )
+  .meta({ description: 'A JSON Schema (draft 2020-12) for `data`' });
+
+export const typeOwnerQuery = z.object({
+  application_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: "Admin only: an application's type instead of the global one" }),
+});
+export const eventTypeBody = z.strictObject({
+  category: typeName,
+  name: typeName,
+  schema: jsonSchema,
+  mode: mode.default('enforce'),
+});
+export const typeVersionBody = z.strictObject({ schema: jsonSchema });
+export const typeModeBody = z.strictObject({ mode });
+export const typePath = z.object({ category: typeName, name: typeName });
+export const eventTypesQuery = pageQuery.extend(typeOwnerQuery.shape);
+
+export const eventTypeSummary = z
+  .object({
+    category: z.string(),
+    name: z.string(),
+    owner: z.string().meta({ description: '`global` or the id of the application that owns the type' }),
+    mode,
+    latest_version: z.number().int(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'EventTypeSummary' });
+export const typeVersion = z
+  .object({ version: z.number().int(), schema: z.unknown(), created_at: z.string() })
+  .meta({ id: 'EventTypeVersion' });
+export const eventTypeDetail = eventTypeSummary
+  .extend({ versions: z.array(typeVersion) })
+  .meta({ id: 'EventType' });
+export const createdEventType = eventTypeSummary
+  .omit({ latest_version: true })
+  .extend({ version: z.number().int(), schema: z.unknown() })
+  .meta({ id: 'CreatedEventType' });
+export const createdTypeVersion = createdEventType.meta({ id: 'CreatedEventTypeVersion' });

@@ -20,6 +20,7 @@ describe('classify', () => {
     const outcome = classify('app', 'e1', base, received);
     expect(outcome).toEqual({
       kind: 'event',
+      owner: 'global',
       time: { iso: '2024-05-01T11:00:00.000100Z', key: '2024-05-01T11:00:00.000100' },
       event: {
         id: 'e1',
@@ -30,6 +31,8 @@ describe('classify', () => {
         data: base.data,
         timestamp: '2024-05-01T11:00:00.000100Z',
         received_at: received,
+        schema_version: 1,
+        violations: [],
       },
     });
   });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
@@ -76,6 +77,8 @@ describe('events repository', () => {
       data: '{"host":"h","path":"/"}',
       timestamp: '2021-01-01T10:00:00.5Z',
       received_at: received,
+      schema_version: 1,
+      violations: '[]',
     });
   });
 
@@ -160,7 +163,12 @@ describe('events repository', () => {
     const indexes = ddb
       .commandCalls(QueryCommand)
       .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
-    expect(indexes.sort()).toEqual(['T#app#page interaction#cta click', 'T#app#page interaction#pageview']);
+    // The category's names come from its types (here only the built-ins: no stored type matched).
+    expect(indexes.sort()).toEqual([
+      'ETC#page%20interaction',
+      'T#app#page interaction#cta click',
+      'T#app#page interaction#pageview',
+    ]);
   });
 
   test('across applications a time range reads its days in order and resumes on the cursor day', async () => {
@@ -220,13 +228,35 @@ describe('events repository', () => {
     ]);
   });
 
-  test('an unregistered category reads nothing', async () => {
+  test('a category without types reads only its type listing', async () => {
     const { queryEvents } = await repository();
+    ddb.on(QueryCommand).resolves({ Items: [] });
     expect(await queryEvents({ applicationId: 'app', category: 'mouse' }, 10)).toEqual({
       items: [],
       last: undefined,
     });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.IndexName)).toEqual(['gsi2']);
+  });
+
+  test("a category's own and global types are merged; another application's are not", async () => {
+    const { queryEvents } = await repository();
+    ddb.on(QueryCommand).callsFake((input) =>
+      input.IndexName === 'gsi2' && input.ExpressionAttributeValues[':pk'] === 'ETC#mouse'
+        ? {
+            Items: [
+              { owner: 'app', name: 'hover' },
+              { owner: 'global', name: 'drag' },
+              { owner: 'other', name: 'secret' },
+            ],
+          }
+        : { Items: [] },
+    );
+    await queryEvents({ applicationId: 'app', category: 'mouse' }, 10);
+    const partitions = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk'])
+      .slice(1);
+    expect(partitions.sort()).toEqual(['T#app#mouse#drag', 'T#app#mouse#hover']);
   });
 });
 
@@ -251,6 +281,8 @@ describe('the sample SQS event', () => {
     const sample = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );
-    expect(outcomesOfMessage(sample.Records[0].body).map((o) => o.kind)).toEqual(['event']);
+    // No type is stored: the built-ins apply.
+    ddb.on(BatchGetCommand).resolves({ Responses: { events: [] } });
+    expect((await outcomesOfMessage(sample.Records[0].body)).map((o) => o.kind)).toEqual(['event']);
   });
 });
