@@ -119,6 +119,14 @@ export const routes: RouteDef[] = [
     access: { tables: { events: 'read' }, secrets: cursor },
   },
 
+  {
+    method: 'GET',
+    path: '/errors/summary',
+    auth: 'events',
+    handler: 'functions/events/summary.ts',
+    access: { tables: { events: 'read' } },
+  },
+
   // Event types: versioned JSON Schemas, global or an application's own
   {
     method: 'POST',

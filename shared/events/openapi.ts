@@ -5,6 +5,7 @@ import {
   createdEventType,
   createdTypeVersion,
   envelope,
+  errorSummary,
   errorsQuery,
   eventError,
   eventsQuery,
@@ -15,6 +16,7 @@ import {
   ingestQuery,
   ingestResult,
   storedEvent,
+  summaryQuery,
   typeModeBody,
   typeOwnerQuery,
   typePath,
@@ -67,6 +69,20 @@ export const eventsPaths: ZodOpenApiPathsObject = {
       summary: 'Events that failed validation, newest first (by received_at)',
       requestParams: { query: errorsQuery },
       responses: { '200': jsonResponse('A page of error records', listOf(eventError)), ...errorResponses },
+    },
+  },
+  '/errors/summary': {
+    get: {
+      tags: ['events'],
+      summary:
+        'Exact counts of the error records received in a range of whole hours, by code and by type + version',
+      description:
+        'Counted as errors are written (in the same transaction as each record), never sampled, never counted ' +
+        'twice; replayed records are included, and `replayed` says how many. An application gets its own counts; ' +
+        'the admin everyone’s, or one application’s with `application_id`. With `interval`, `series` has one item ' +
+        'per hour or day of the range. `by_type` is ordered by count, largest first.',
+      requestParams: { query: summaryQuery },
+      responses: { '200': jsonResponse('The summary', errorSummary), ...errorResponses },
     },
   },
   '/event-types': {

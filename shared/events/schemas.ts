@@ -94,8 +94,16 @@ export const eventsQuery = pageQuery
   .refine((q) => !q.name || q.category, { message: 'name needs category', path: ['name'] });
 export type EventsQuery = z.output<typeof eventsQuery>;
 
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
 export const errorsQuery = pageQuery.extend({
   code: z.enum(ERROR_CODES).optional(),
+  include_replayed: booleanFlag.meta({
+    description: 'Also list replayed records (with `replayed_at`); by default they are left out',
+  }),
   from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
   to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
   application_id: adminApplicationFilter,
@@ -142,8 +150,44 @@ export const eventError = z
     message: z.string(),
     received_at: z.string(),
     event: z.unknown().meta({ description: 'The event as it was sent' }),
+    replayed_at: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'Only with `include_replayed=true`: when a replay stored the event, else null' }),
   })
   .meta({ id: 'EventError' });
+
+export const summaryQuery = z.object({
+  from: isoInstant.meta({ description: 'A whole UTC hour (`…T14:00:00Z`), inclusive, on `received_at`' }),
+  to: isoInstant.meta({ description: 'A whole UTC hour, exclusive; at most 31 days after `from`' }),
+  interval: z.enum(['hour', 'day']).optional(),
+  application_id: adminApplicationFilter,
+});
+const codeCounts = z.record(z.string(), z.number().int());
+export const errorSummary = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    total: z.number().int(),
+    by_code: codeCounts,
+    by_type: z.array(
+      z.object({
+        owner: z.string().nullable(),
+        category: z.string().nullable(),
+        name: z.string().nullable(),
+        schema_version: z.number().int().nullable(),
+        code: z.string(),
+        count: z.number().int(),
+      }),
+    ),
+    replayed: z
+      .number()
+      .int()
+      .meta({ description: 'Error records of the range that a replay has since stored' }),
+    series: z.array(z.object({ start: z.string(), by_code: codeCounts })).optional(),
+  })
+  .meta({ id: 'ErrorSummary' });
 export type EventError = z.output<typeof eventError>;
 
 export const ingestQuery = z.object({
@@ -211,3 +255,4 @@ export const createdEventType = eventTypeSummary
   .extend({ version: z.number().int(), schema: z.unknown() })
   .meta({ id: 'CreatedEventType' });
 export const createdTypeVersion = createdEventType.meta({ id: 'CreatedEventTypeVersion' });
+export type SummaryQuery = z.output<typeof summaryQuery>;

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { queues } from '../reliability/queues.ts';
 import { createApp, eventually, startTestStack, type TestStack } from './harness.ts';
 
 // Event types as data, replay and the error summary, over HTTP against one shared local stack.
@@ -6,11 +7,13 @@ import { createApp, eventually, startTestStack, type TestStack } from './harness
 let stack: TestStack;
 let app: { id: string; apiKey: string };
 let other: { id: string; apiKey: string };
+let counted: { id: string; apiKey: string };
 beforeAll(async () => {
   stack = await startTestStack();
-  [app, other] = await Promise.all([
+  [app, other, counted] = await Promise.all([
     createApp(stack, ['events'], 'types-shop'),
     createApp(stack, ['events'], 'types-blog'),
+    createApp(stack, ['events'], 'types-counted'),
   ]);
 });
 afterAll(async () => {
@@ -248,5 +251,102 @@ describe('event types, versions, replay and the error summary', () => {
     );
     expect([...page1.body.items, ...page2.body.items]).toHaveLength(5);
     expect(page2.body.next_cursor).toBeNull();
+  });
+
+  test('the summary counts every error once, by code and by type, redeliveries included', async () => {
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const range = `from=${iso(hour - 3_600_000)}&to=${iso(hour + 7_200_000)}`;
+    const future = new Date(Date.now() + 600_000).toISOString();
+    const sent = [
+      event('mouse', 'click', {}),
+      event('mouse', 'click', {}),
+      event('page interaction', 'pageview', { host: 'h' }),
+      event('page interaction', 'pageview', { host: 'h', path: '/' }, { timestamp: future }),
+      event('page interaction', 'pageview', { host: 'h', path: '/' }),
+    ];
+    const res = await stack.request('POST', '/events', {
+      token: counted.apiKey,
+      body: [...sent, { session_id: 'types-session', category: 'mouse' }],
+    });
+    expect(res.status).toBe(202);
+    // One more invalid event, in a message delivered three times (as SQS may).
+    const repeated = JSON.stringify({
+      application_id: counted.id,
+      received_at: new Date().toISOString(),
+      events: [{ id: `repeated-${counter++}`, event: event('mouse', 'click', {}) }],
+    });
+    const sqs = queues(stack);
+    for (let i = 0; i < 3; i++) await sqs.send('eventsIngest', repeated);
+    await sqs.drained('eventsIngest');
+    // By hand: 3 unknown_event_type (mouse/click), 1 invalid_payload and 1 future_timestamp of the
+    // global pageview v1, 1 invalid_envelope (category mouse, no name); the valid pageview is no error.
+    const expected = {
+      total: 6,
+      by_code: { unknown_event_type: 3, invalid_payload: 1, future_timestamp: 1, invalid_envelope: 1 },
+      replayed: 0,
+    };
+    const summary = await eventually(async () => {
+      const body = (
+        await stack.request('GET', `/errors/summary?${range}&interval=hour`, { token: counted.apiKey })
+      ).body;
+      return body.total >= expected.total ? body : undefined;
+    }, 8000);
+    expect(summary).toMatchObject(expected);
+    const pageview = { owner: 'global', category: 'page interaction', name: 'pageview', schema_version: 1 };
+    expect(new Set(summary.by_type)).toEqual(
+      new Set([
+        {
+          owner: null,
+          category: 'mouse',
+          name: 'click',
+          schema_version: null,
+          code: 'unknown_event_type',
+          count: 3,
+        },
+        { ...pageview, code: 'invalid_payload', count: 1 },
+        { ...pageview, code: 'future_timestamp', count: 1 },
+        {
+          owner: null,
+          category: 'mouse',
+          name: null,
+          schema_version: null,
+          code: 'invalid_envelope',
+          count: 1,
+        },
+      ]),
+    );
+    expect(summary.series.map((s: { start: string }) => s.start)).toEqual([
+      iso(hour - 3_600_000),
+      iso(hour),
+      iso(hour + 3_600_000),
+    ]);
+    const perHour = summary.series.map((s: { by_code: Record<string, number> }) =>
+      Object.values(s.by_code).reduce((a, b) => a + b, 0),
+    );
+    expect(perHour.reduce((a: number, b: number) => a + b, 0)).toBe(6);
+    // The admin sees the same for that application; another application none of it.
+    const admin = (await stack.request('GET', `/errors/summary?${range}&application_id=${counted.id}`)).body;
+    expect(admin).toMatchObject(expected);
+    const everyone = (await stack.request('GET', `/errors/summary?${range}`)).body;
+    expect(everyone.total).toBeGreaterThanOrEqual(expected.total);
+    const theirs = (await stack.request('GET', `/errors/summary?${range}`, { token: other.apiKey })).body;
+    expect(theirs.by_code.invalid_envelope).toBeUndefined();
+    const listed = await stack.request('GET', '/errors?code=unknown_event_type&limit=1000', {
+      token: counted.apiKey,
+    });
+    expect(listed.body.items).toHaveLength(3);
+    const adminListed = await stack.request('GET', `/errors?code=invalid_envelope&limit=1000`);
+    expect(
+      adminListed.body.items.filter((e: { application_id: string }) => e.application_id === counted.id),
+    ).toHaveLength(1);
+    const bad = await stack.request(
+      'GET',
+      `/errors/summary?from=${iso(hour + 60_000)}&to=${iso(hour + 7_200_000)}`,
+      {
+        token: counted.apiKey,
+      },
+    );
+    expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_error']);
   });
 });
