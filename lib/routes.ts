@@ -127,6 +127,21 @@ export const routes: RouteDef[] = [
     access: { tables: { events: 'read' } },
   },
 
+  {
+    method: 'POST',
+    path: '/errors/replay',
+    auth: 'events',
+    handler: 'functions/events/replay-start.ts',
+    access: { tables: { events: 'write' }, sends: ['eventsReplay'] },
+  },
+  {
+    method: 'GET',
+    path: '/errors/replay/{replay_id}',
+    auth: 'events',
+    handler: 'functions/events/replay-status.ts',
+    access: { tables: { events: 'read' } },
+  },
+
   // Event types: versioned JSON Schemas, global or an application's own
   {
     method: 'POST',
@@ -318,6 +333,14 @@ export const consumers: ConsumerDef[] = [
     timeoutSeconds: 60,
     maxBatchingWindowSeconds: 1,
     access: { tables: { events: 'readwrite' } },
+  },
+  {
+    queue: 'eventsReplay',
+    handler: 'functions/events/replay.ts',
+    // One page of a replay per message; each queues the next.
+    batchSize: 1,
+    timeoutSeconds: 60,
+    access: { tables: { events: 'readwrite' }, sends: ['eventsReplay'] },
   },
   // bus
   {

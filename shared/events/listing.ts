@@ -74,7 +74,7 @@ export const errorsPage = async (caller: Caller, query: ErrorsQuery): Promise<Pa
   const scope = `errors:${JSON.stringify(filter)}`;
   const position = await decodeCursor<{ before: string }>(scope, query.cursor);
   const page = await queryErrors(filter, query.limit, position?.before);
-  const items = page.items.map(({ type: _, replayed_at, ...error }) =>
+  const items = page.items.map(({ type: _, replayed_at, replayed_by: __, ...error }) =>
     query.include_replayed ? { ...error, replayed_at } : error,
   );
   return { items, next_cursor: await encodeCursor(scope, page.last && { before: page.last }) };

@@ -15,6 +15,10 @@ import {
   eventTypesQuery,
   ingestQuery,
   ingestResult,
+  replayBody,
+  replayPath,
+  replayQueued,
+  replayStatus,
   storedEvent,
   summaryQuery,
   typeModeBody,
@@ -69,6 +73,29 @@ export const eventsPaths: ZodOpenApiPathsObject = {
       summary: 'Events that failed validation, newest first (by received_at)',
       requestParams: { query: errorsQuery },
       responses: { '200': jsonResponse('A page of error records', listOf(eventError)), ...errorResponses },
+    },
+  },
+  '/errors/replay': {
+    post: {
+      tags: ['events'],
+      summary: 'Replay failed events against the current types (asynchronous)',
+      description:
+        'Matches the error records of the filters that are not yet replayed and not `invalid_envelope`, and ' +
+        'validates each again (the version it named, else the latest). One that passes is stored as an event ' +
+        'with its original id, session_id, timestamp and received_at, and its record gets `replayed_at` (it ' +
+        'leaves GET /errors unless `include_replayed=true`). Replaying twice, or two replays at once, store ' +
+        'nothing twice; a record another replay stored first is not counted as matched by this one. `name` ' +
+        'needs `category`.',
+      requestBody: jsonBody(replayBody),
+      responses: { '202': jsonResponse('The replay is queued', replayQueued), ...errorResponses },
+    },
+  },
+  '/errors/replay/{replay_id}': {
+    get: {
+      tags: ['events'],
+      summary: 'Progress of a replay: matched = replayed + still_failing',
+      requestParams: { path: replayPath },
+      responses: { '200': jsonResponse('The replay', replayStatus), ...errorResponses },
     },
   },
   '/errors/summary': {

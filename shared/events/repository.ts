@@ -13,7 +13,7 @@ import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import type { ErrorType, Outcome } from './classify.ts';
 import type { EventError, EventErrorCode, StoredEvent } from './schemas.ts';
-import { addOne, counterAttributes, ERROR_SHARDS, hourOf, shardOf } from './summary.ts';
+import { addOne, counterAttributes, ERROR_SHARDS, hourOf, REPLAYED_ATTRIBUTE, shardOf } from './summary.ts';
 import { instantKey, utcDays } from './timestamps.ts';
 import { namesInCategory } from './type-repository.ts';
 import { GLOBAL_OWNER } from './types.ts';
@@ -156,6 +156,55 @@ export const transactOnce = async (items: NonNullable<TransactWriteCommandInput[
       await sleep(2 ** attempt * 10 * Math.random());
     }
   }
+};
+
+/**
+ * Stores the event a replay rescued from the error record of the same id, once: the record gains
+ * `replayed_at` and moves to the replayed keys (record and copy), the event is written beside it
+ * (its own item: the record stays, for `include_replayed`), and the `replayed` counters of the
+ * record's hour go up, all in one transaction conditioned on the record not being replayed yet.
+ * False when it already was (by this replay's earlier delivery, or by another replay).
+ * Resolves with the event's cross-application copy, to be written after it.
+ */
+export const storeReplayed = async (
+  record: ErrorRecord,
+  outcome: Extract<Outcome, { kind: 'event' }>,
+  replayId: string,
+  now: string,
+): Promise<{ stored: boolean; copy: Item }> => {
+  const app = record.application_id;
+  const { record: moved, copy } = errorItems(keys.record(app, record.id), record, record.type, true);
+  const event: Item = { ...keys.replayedEvent(app, record.id), ...eventItem(outcome) };
+  const stored = await transactOnce([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.record(app, record.id),
+        UpdateExpression: 'SET gsi1pk = :g1, gsi2pk = :g2, replayed_at = :at, replayed_by = :by',
+        ConditionExpression: '#kind = :error AND attribute_not_exists(replayed_at)',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: {
+          ':g1': moved.gsi1pk,
+          ':g2': moved.gsi2pk,
+          ':at': now,
+          ':by': replayId,
+          ':error': 'error',
+        },
+      },
+    },
+    { Put: { TableName: table(), Item: { ...copy, replayed_at: now, replayed_by: replayId } } },
+    { Put: { TableName: table(), Item: event, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...counterUpdates(app, record.id, record.received_at, [REPLAYED_ATTRIBUTE]),
+  ]);
+  return { stored, copy: copyOf(event) };
+};
+
+/** Which replay stored the event of an error record, if one did. */
+export const replayedBy = async (applicationId: string, id: string): Promise<string | undefined> => {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.record(applicationId, id), ConsistentRead: true }),
+  );
+  return out.Item?.replayed_by as string | undefined;
 };
 
 /** Writes an error record with its copy and counters, once: false when its key was already taken. */
@@ -535,6 +584,7 @@ const toStoredEvent = (item: Record<string, unknown>): StoredEvent => ({
 export interface ErrorRecord extends EventError {
   type: ErrorType;
   replayed_at: string | null;
+  replayed_by?: string;
 }
 
 const toErrorRecord = (item: Record<string, unknown>): ErrorRecord => ({
@@ -550,4 +600,5 @@ const toErrorRecord = (item: Record<string, unknown>): ErrorRecord => ({
       ? { owner: null, category: null, name: null, schema_version: null }
       : JSON.parse(item.type as string),
   replayed_at: (item.replayed_at as string | undefined) ?? null,
+  replayed_by: item.replayed_by as string | undefined,
 });

@@ -256,3 +256,31 @@ export const createdEventType = eventTypeSummary
   .meta({ id: 'CreatedEventType' });
 export const createdTypeVersion = createdEventType.meta({ id: 'CreatedEventTypeVersion' });
 export type SummaryQuery = z.output<typeof summaryQuery>;
+
+export const replayBody = z
+  .strictObject({
+    code: z.enum(ERROR_CODES).optional(),
+    category: z.string().min(1).max(128).optional(),
+    name: z.string().min(1).max(128).optional(),
+    from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
+    to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
+    application_id: adminApplicationFilter,
+  })
+  .meta({ id: 'ReplayRequest' });
+export type ReplayBody = z.output<typeof replayBody>;
+export const replayPath = z.object({ replay_id: z.string().min(1).max(64) });
+export const replayStatus = z
+  .object({
+    replay_id: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    matched: z.number().int(),
+    replayed: z.number().int(),
+    still_failing: z.number().int(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: 'Replay' });
+export type ReplayStatus = z.output<typeof replayStatus>;
+export const replayQueued = z
+  .object({ replay_id: z.string(), status: z.literal('queued') })
+  .meta({ id: 'ReplayQueued' });

@@ -8,12 +8,14 @@ let stack: TestStack;
 let app: { id: string; apiKey: string };
 let other: { id: string; apiKey: string };
 let counted: { id: string; apiKey: string };
+let rescue: { id: string; apiKey: string };
 beforeAll(async () => {
   stack = await startTestStack();
-  [app, other, counted] = await Promise.all([
+  [app, other, counted, rescue] = await Promise.all([
     createApp(stack, ['events'], 'types-shop'),
     createApp(stack, ['events'], 'types-blog'),
     createApp(stack, ['events'], 'types-counted'),
+    createApp(stack, ['events'], 'types-rescue'),
   ]);
 });
 afterAll(async () => {
@@ -348,5 +350,111 @@ describe('event types, versions, replay and the error summary', () => {
       },
     );
     expect([bad.status, bad.body.error.code]).toEqual([400, 'validation_error']);
+  });
+
+  test('a replay rescues events after a new version, once, also when two run at once or it runs again', async () => {
+    const play = (seconds: unknown, extra: Record<string, unknown> = {}) =>
+      event('video', 'play', { seconds }, { session_id: 'replay-session', ...extra });
+    const asText = { type: 'object', properties: { seconds: { type: 'string' } }, required: ['seconds'] };
+    const asNumber = { type: 'object', properties: { seconds: { type: 'number' } }, required: ['seconds'] };
+    const created = await stack.request('POST', '/event-types', {
+      token: rescue.apiKey,
+      body: { category: 'video', name: 'play', schema: asText },
+    });
+    expect(created.status).toBe(201);
+    const sent = [play(1), play(2), play(3, { schema_version: 1 }), play(null)];
+    const failed = await outcomes(sent, rescue.apiKey);
+    expect([...failed.values()].map((o) => o.error?.code)).toEqual(Array(4).fill('invalid_payload'));
+    // Version 2 takes numbers: the first two now pass; the one that named version 1, and null, still fail.
+    const v2 = await stack.request('POST', '/event-types/video/play/versions', {
+      token: rescue.apiKey,
+      body: { schema: asNumber },
+    });
+    expect(v2.body.version).toBe(2);
+    const start = () =>
+      stack.request('POST', '/errors/replay', {
+        token: rescue.apiKey,
+        body: { code: 'invalid_payload', category: 'video' },
+      });
+    const started = await Promise.all([start(), start()]);
+    for (const res of started) expect(res.body).toEqual({ replay_id: expect.any(String), status: 'queued' });
+    const finished = (id: string) =>
+      eventually(async () => {
+        const res = await stack.request('GET', `/errors/replay/${id}`, { token: rescue.apiKey });
+        return res.body.status === 'succeeded' ? res.body : undefined;
+      }, 15_000);
+    const jobs = await Promise.all(started.map((res) => finished(res.body.replay_id)));
+    for (const job of jobs) {
+      expect(job.matched).toBe(job.replayed + job.still_failing);
+      expect(job.finished_at).toEqual(expect.stringMatching(/Z$/));
+    }
+    expect(jobs[0].replayed + jobs[1].replayed).toBe(2);
+
+    const stored = async () =>
+      (await stack.request('GET', '/events?session_id=replay-session&limit=1000', { token: rescue.apiKey }))
+        .body.items;
+    const rescued = await stored();
+    expect(rescued.map((e: { id: string }) => e.id).sort()).toEqual(
+      sent
+        .slice(0, 2)
+        .map((e) => e.id)
+        .sort(),
+    );
+    for (const e of rescued) {
+      const original = failed.get(e.id)?.error;
+      expect(e).toMatchObject({
+        received_at: original.received_at,
+        timestamp: '2024-03-01T10:00:00Z',
+        session_id: 'replay-session',
+      });
+      expect(e.schema_version).toBe(2);
+    }
+    // Replayed records leave the default listing; include_replayed shows them with replayed_at.
+    const listed = await stack.request('GET', '/errors?limit=1000', { token: rescue.apiKey });
+    expect(listed.body.items.map((e: { id: string }) => e.id).sort()).toEqual(
+      [sent[2]!.id, sent[3]!.id].sort(),
+    );
+    expect(listed.body.items[0]).not.toHaveProperty('replayed_at');
+    const all = await stack.request('GET', '/errors?limit=1000&include_replayed=true', {
+      token: rescue.apiKey,
+    });
+    const replayedAt = Object.fromEntries(
+      all.body.items.map((e: { id: string; replayed_at: string | null }) => [e.id, e.replayed_at]),
+    );
+    expect(replayedAt).toEqual({
+      [sent[0]!.id]: expect.stringMatching(/Z$/),
+      [sent[1]!.id]: expect.stringMatching(/Z$/),
+      [sent[2]!.id]: null,
+      [sent[3]!.id]: null,
+    });
+    const byCode = await stack.request('GET', '/errors?code=invalid_payload&limit=1000', {
+      token: rescue.apiKey,
+    });
+    expect(byCode.body.items).toHaveLength(2);
+
+    // Again: nothing left to rescue, nothing stored twice.
+    const again = await start();
+    expect(await finished(again.body.replay_id)).toMatchObject({ matched: 2, replayed: 0, still_failing: 2 });
+    expect(await stored()).toHaveLength(2);
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+    const summary = await stack.request(
+      'GET',
+      `/errors/summary?from=${iso(hour - 3_600_000)}&to=${iso(hour + 3_600_000)}`,
+      {
+        token: rescue.apiKey,
+      },
+    );
+    expect(summary.body).toMatchObject({ total: 4, replayed: 2, by_code: { invalid_payload: 4 } });
+    // Another application cannot see the replay.
+    expect(
+      (await stack.request('GET', `/errors/replay/${again.body.replay_id}`, { token: other.apiKey })).status,
+    ).toBe(404);
+    expect((await stack.request('GET', `/errors/replay/${again.body.replay_id}`)).status).toBe(200);
+    const bad = await stack.request('POST', '/errors/replay', {
+      token: rescue.apiKey,
+      body: { from: '2024-03-02T00:00:00Z', to: '2024-03-01T00:00:00Z' },
+    });
+    expect(bad.status).toBe(400);
   });
 });
