@@ -11,6 +11,11 @@ export interface EyeEvent {
   timestamp: string;
   /** Idempotency key (1–64 of `[A-Za-z0-9_-]`); generated when absent. */
   id?: string;
+  /**
+   * The version of the event's type to validate against (a positive integer); without it the latest
+   * at processing time applies. Ignored by a type whose mode is `off`.
+   */
+  schema_version?: number;
 }
 
 export type SendResult =

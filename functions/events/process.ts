@@ -14,6 +14,14 @@ export const handler = sqsConsumer(
     for (const [code, count] of Object.entries(tally.errors)) {
       metrics.addMetric(`error_${code}`, MetricUnit.Count, count);
     }
+    // A single metric publishes at once with its own dimensions: one per type, mode and outcome.
+    for (const { category, name, mode, ...counts } of tally.byType.values()) {
+      for (const [outcome, count] of Object.entries(counts)) {
+        const perType = metrics.singleMetric();
+        perType.addDimensions({ category, name, mode });
+        perType.addMetric(`type_events_${outcome}`, MetricUnit.Count, count);
+      }
+    }
   },
   { metrics: true },
 );

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import { zodDetails } from '../core/validation.ts';
 import { type EventError, type EventErrorCode, envelope, type StoredEvent } from './schemas.ts';
 import { type EventTime, isFuture, parseEventTime } from './timestamps.ts';
-import { builtinRegistry, type Problem, type TypeRegistry } from './types.ts';
+import { builtinRegistry, type Mode, type Problem, type TypeRegistry } from './types.ts';
 
 /** The type an error was judged under, for the summary; null where the error has none. */
 export interface ErrorType {
@@ -14,8 +14,8 @@ export interface ErrorType {
 
 /** What processing makes of one queued event: exactly one of a stored event or an error record. */
 export type Outcome =
-  | { kind: 'event'; event: StoredEvent; time: EventTime; owner: string }
-  | { kind: 'error'; error: EventError; type: ErrorType };
+  | { kind: 'event'; event: StoredEvent; time: EventTime; owner: string; mode: Mode }
+  | { kind: 'error'; error: EventError; type: ErrorType; mode?: Mode };
 
 const describe = (problems: Problem[]) =>
   problems.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
@@ -43,10 +43,12 @@ export const classify = (
     name: nameOf(raw.name),
     schema_version: null,
   };
+  let mode: Mode | undefined;
   const fail = (code: EventErrorCode, message: string): Outcome => ({
     kind: 'error',
     error: { id, application_id: applicationId, code, message, received_at: receivedAt, event: sent },
     type,
+    ...(mode ? { mode } : {}),
   });
   const parsed = envelope.safeParse(sent);
   if (!parsed.success) return fail('invalid_envelope', describe(zodProblems(parsed.error)));
@@ -56,6 +58,7 @@ export const classify = (
   let version: number | null = null;
   let violations: Problem[] = [];
   type = { ...type, owner: resolved.owner };
+  mode = resolved.mode;
   if (resolved.mode !== 'off') {
     version = parsed.data.schema_version ?? resolved.latestVersion;
     type = { ...type, schema_version: version };
@@ -76,6 +79,7 @@ export const classify = (
     kind: 'event',
     time,
     owner: resolved.owner,
+    mode: resolved.mode,
     event: {
       id,
       application_id: applicationId,
