@@ -1,4 +1,6 @@
 import { EyeClient, type EyeEvent } from '../client/index.ts';
+import { mapBounded } from '../shared/core/concurrency.ts';
+import { BUILTIN_JSON_SCHEMAS, builtinValidator, compileSchema } from '../shared/events/types.ts';
 import { createApp, startTestStack } from '../test/integration/harness.ts';
 import { percentile } from './load.ts';
 import type { BenchOutcome } from './run.ts';
@@ -10,6 +12,9 @@ const TOTAL = Number(process.env.EVENTS_BENCH_N ?? 30_000);
 const SESSIONS = 300;
 const PER_SESSION = Math.ceil(TOTAL / SESSIONS);
 const STEADY_SECONDS = Number(process.env.EVENTS_BENCH_STEADY_S ?? 15);
+// Events per variant when the consumer's two validation paths are compared end to end.
+const TYPES_N = Number(process.env.EVENTS_BENCH_TYPES_N ?? 6000);
+const VALIDATE_N = 200_000;
 
 const makeEvent = (i: number): EyeEvent => {
   const s = i % SESSIONS;
@@ -29,6 +34,103 @@ const makeEvent = (i: number): EyeEvent => {
     timestamp: `${time}.${String(i % 1_000_000).padStart(6, '0')}`,
     id: `bench-${i}`,
   };
+};
+
+/** CPU per event of each validation path, in this process: the built-ins' zod schemas and the same as JSON Schema (Ajv). */
+const validationRates = () => {
+  const events = Array.from({ length: 1000 }, (_, i) => makeEvent(i) as unknown as Record<string, unknown>);
+  const rate = (validate: (e: Record<string, unknown>) => unknown[]) => {
+    let best = 0;
+    for (let round = 0; round < 5; round++) {
+      const started = performance.now();
+      for (let i = 0; i < VALIDATE_N; i++) {
+        const event = events[i % events.length]!;
+        if (validate(event).length > 0) throw new Error('a bench event failed validation');
+      }
+      best = Math.max(best, VALIDATE_N / ((performance.now() - started) / 1000));
+    }
+    return Math.round(best);
+  };
+  const byType = (make: (category: string, name: string) => (e: Record<string, unknown>) => unknown[]) => {
+    const cache = new Map<string, (e: Record<string, unknown>) => unknown[]>();
+    return (e: Record<string, unknown>) => {
+      const key = `${e.category}\u0000${e.name}`;
+      let validate = cache.get(key);
+      if (!validate) {
+        validate = make(e.category as string, e.name as string);
+        cache.set(key, validate);
+      }
+      return validate(e);
+    };
+  };
+  return {
+    zod: rate(byType((c, n) => builtinValidator(c, n)!)),
+    jsonSchema: rate(byType((c, n) => compileSchema(BUILTIN_JSON_SCHEMAS[c]![n]))),
+  };
+};
+
+/** Sends `n` events as one application and returns how many per second were stored, from the first send to the last stored. */
+const drainRate = async (
+  stack: Awaited<ReturnType<typeof startTestStack>>,
+  apiKey: string,
+  n: number,
+  round: number,
+) => {
+  // Fresh ids and sessions each round: repeated ids would be duplicates, stored at once.
+  const session = (s: number) => `drain-${round}-${s}`;
+  const client = new EyeClient({ baseUrl: stack.url, apiKey, maxBatchEvents: 100, maxInFlight: 4 });
+  const started = performance.now();
+  const sends: Promise<unknown>[] = [];
+  for (let i = 0; i < n; i++)
+    sends.push(client.send({ ...makeEvent(i), session_id: session(i % 10), id: `drain-${round}-${i}` }));
+  await client.close();
+  await Promise.all(sends);
+  const count = async () => {
+    let total = 0;
+    for (let s = 0; s < 10; s++) {
+      let cursor: string | null = null;
+      do {
+        const page: { body: { items: unknown[]; next_cursor: string | null } } = await stack.request(
+          'GET',
+          `/events?session_id=${session(s)}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { token: apiKey },
+        );
+        total += page.body.items.length;
+        cursor = page.body.next_cursor;
+      } while (cursor);
+    }
+    return total;
+  };
+  const deadline = Date.now() + 120_000;
+  while ((await count()) < n) {
+    if (Date.now() > deadline) throw new Error('events not stored within 120 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return Math.round(n / ((performance.now() - started) / 1000));
+};
+
+/** The consumer end to end: the built-ins (zod) against the same three registered by an application as JSON Schemas. */
+const typesComparison = async (stack: Awaited<ReturnType<typeof startTestStack>>) => {
+  const zodApp = await createApp(stack, ['events'], 'bench-zod');
+  const schemaApp = await createApp(stack, ['events'], 'bench-json-schema');
+  for (const [category, names] of Object.entries(BUILTIN_JSON_SCHEMAS)) {
+    for (const [name, schema] of Object.entries(names)) {
+      const res = await stack.request('POST', '/event-types', {
+        token: schemaApp.apiKey,
+        body: { category, name, schema },
+      });
+      if (res.status !== 201) throw new Error(`could not register ${category}/${name}: ${res.text}`);
+    }
+  }
+  process.stderr.write(`  consumer: ${TYPES_N} events per validation path…\n`);
+  // Interleaved, twice each, best kept: the cores are shared.
+  const zod: number[] = [];
+  const jsonSchema: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    zod.push(await drainRate(stack, zodApp.apiKey, TYPES_N, round));
+    jsonSchema.push(await drainRate(stack, schemaApp.apiKey, TYPES_N, round));
+  }
+  return { zod: Math.max(...zod), jsonSchema: Math.max(...jsonSchema) };
 };
 
 export const run = async (): Promise<BenchOutcome> => {
@@ -68,11 +170,16 @@ export const run = async (): Promise<BenchOutcome> => {
       const ids: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: { body: { items: { id: string }[]; next_cursor: string | null } } = await stack.request(
+        const page: {
+          status: number;
+          text: string;
+          body: { items: { id: string }[]; next_cursor: string | null };
+        } = await stack.request(
           'GET',
           `/events?session_id=bench-session-${s}&limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
           { token: app.apiKey },
         );
+        if (page.status !== 200) throw new Error(`GET /events answered ${page.status}: ${page.text}`);
         ids.push(...page.body.items.map((e) => e.id));
         cursor = page.body.next_cursor;
       } while (cursor);
@@ -86,7 +193,14 @@ export const run = async (): Promise<BenchOutcome> => {
         (await countSession(SESSIONS - 1)).length >=
         Math.floor((TOTAL - 1 - (SESSIONS - 1)) / SESSIONS) + 1
       ) {
-        stored = (await Promise.all(Array.from({ length: SESSIONS }, (_, s) => countSession(s)))).flat();
+        // A few sessions at a time: 300 queries at once outlast the API's 30 s limit on a busy machine.
+        stored = (
+          await mapBounded(
+            Array.from({ length: SESSIONS }, (_, s) => s),
+            8,
+            countSession,
+          )
+        ).flat();
         if (stored.length >= TOTAL || Date.now() > deadline) break;
       }
       if (Date.now() > deadline) break;
@@ -118,6 +232,8 @@ export const run = async (): Promise<BenchOutcome> => {
     await Promise.allSettled(steadyResults);
     const steadySeconds = (performance.now() - steadyStarted) / 1000;
     steadyLatencies.sort((a, b) => a - b);
+    const consumer = await typesComparison(stack);
+    const validation = validationRates();
     const unique = new Set(stored);
     const lost = TOTAL - unique.size;
     const duplicates = stored.length - unique.size;
@@ -133,10 +249,18 @@ export const run = async (): Promise<BenchOutcome> => {
       all_queryable_after_s: Number((queryableMs / 1000).toFixed(2)),
       events_lost: lost,
       duplicates,
+      consumer_zod_events_per_s: consumer.zod,
+      consumer_json_schema_events_per_s: consumer.jsonSchema,
+      validate_zod_events_per_s: validation.zod,
+      validate_json_schema_events_per_s: validation.jsonSchema,
     };
     return {
       metrics,
-      ratios: {},
+      // Time per event of the JSON Schema path over the zod path's (< 1: JSON Schema is faster).
+      ratios: {
+        consumer_json_schema_vs_zod: Number((consumer.zod / consumer.jsonSchema).toFixed(3)),
+        validate_json_schema_vs_zod: Number((validation.zod / validation.jsonSchema).toFixed(3)),
+      },
       table: Object.entries(metrics).map(([metric, value]) => ({ metric, value })),
       notes: [
         `${TOTAL} events in batches of 100 (4 requests in flight) against a fresh local stack ` +
@@ -144,6 +268,10 @@ export const run = async (): Promise<BenchOutcome> => {
           `it accepts (post_*: the stack saturated by its own consumer); then ${STEADY_SECONDS} s paced at ` +
           '2,000 events/s on the drained stack (steady_*). Target ≥ 2000 events/s accepted, p99 < 50 ms, ' +
           `0 lost, 0 duplicates (${PER_SESSION} per session).`,
+        `consumer_*: ${TYPES_N} events sent and stored end to end by one application judged by the built-in ` +
+          'types (zod) and by another that registered the same three as JSON Schemas (Ajv, compiled once per ' +
+          'version), interleaved, best of 2. validate_*: the validation alone in this process, ' +
+          `${VALIDATE_N} events, best of 5.`,
       ],
     };
   } finally {

@@ -332,6 +332,119 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/errors/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay failed events against the current types (asynchronous)
+         * @description Matches the error records of the filters that are not yet replayed and not `invalid_envelope`, and validates each again (the version it named, else the latest). One that passes is stored as an event with its original id, session_id, timestamp and received_at, and its record gets `replayed_at` (it leaves GET /errors unless `include_replayed=true`). Replaying twice, or two replays at once, store nothing twice; a record another replay stored first is not counted as matched by this one. `name` needs `category`.
+         */
+        post: operations["postErrorsReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/errors/replay/{replay_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress of a replay: matched = replayed + still_failing */
+        get: operations["getErrorsReplayByReplayId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/errors/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exact counts of the error records received in a range of whole hours, by code and by type + version
+         * @description Counted as errors are written (in the same transaction as each record), never sampled, never counted twice; replayed records are included, and `replayed` says how many. An application gets its own counts; the admin everyone’s, or one application’s with `application_id`. With `interval`, `series` has one item per hour or day of the range. `by_type` is ordered by count, largest first.
+         */
+        get: operations["getErrorsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The types the caller sees: the global ones and its own, by category, name, then owner */
+        get: operations["getEventTypes"];
+        put?: never;
+        /**
+         * Register an event type at version 1 (an application: its own; the admin: a global one)
+         * @description The schema is a JSON Schema (draft 2020-12) for `data`, compiled at once: one that does not compile (unknown keywords and formats included) is 400. A type the owner already has is 409 (the three built-in types exist as global types at version 1). The admin creates a global type, or with `application_id` one for that application. The envelope's top-level fields stay strict; the schema itself decides whether `data` may have unknown fields (`additionalProperties`).
+         */
+        post: operations["postEventTypes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/event-types/{category}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A type with every version: an application's own if it has one, else the global one */
+        get: operations["getEventTypesByCategoryByName"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set the mode of a type (it applies to every version); a global type is read-only for an application (403) */
+        patch: operations["patchEventTypesByCategoryByName"];
+        trace?: never;
+    };
+    "/event-types/{category}/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the next version of a type (versions are immutable) */
+        post: operations["postEventTypesByCategoryByNameVersions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/advisors/import": {
         parameters: {
             query?: never;
@@ -536,7 +649,7 @@ export interface components {
              */
             to: string;
         };
-        /** @description `timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. `id`: optional idempotency key; the same id from the same application is stored once. */
+        /** @description `timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. `id`: optional idempotency key; the same id from the same application is stored once. `schema_version`: the version of the type to validate against (default: the latest at processing time). */
         Event: {
             id?: string;
             session_id: string;
@@ -546,8 +659,21 @@ export interface components {
                 [key: string]: unknown;
             };
             timestamp: string;
+            schema_version?: number;
         } & {
             [key: string]: unknown;
+        };
+        ReplayRequest: {
+            /** @enum {string} */
+            code?: "invalid_envelope" | "unknown_event_type" | "invalid_payload" | "invalid_timestamp" | "future_timestamp";
+            category?: string;
+            name?: string;
+            /** @description ISO 8601, inclusive, on `received_at` */
+            from?: string;
+            /** @description ISO 8601, exclusive, on `received_at` */
+            to?: string;
+            /** @description Admin only: one application; without it the admin sees all. */
+            application_id?: string;
         };
         /** @description Clients are identified by first + last name and advisors by name (case and spacing ignored); a name may appear once per file. */
         AdvisorsImportFile: {
@@ -816,6 +942,13 @@ export interface components {
             timestamp: string;
             /** @description ISO 8601 UTC, milliseconds */
             received_at: string;
+            /** @description The version of the type applied; null under mode `off` */
+            schema_version: number | null;
+            /** @description What failed the schema under mode `warn`; empty otherwise */
+            violations: {
+                path: string;
+                message: string;
+            }[];
         };
         EventError: {
             id: string;
@@ -826,7 +959,95 @@ export interface components {
             received_at: string;
             /** @description The event as it was sent */
             event: unknown;
+            /** @description Only with `include_replayed=true`: when a replay stored the event, else null */
+            replayed_at?: string | null;
         };
+        ReplayQueued: {
+            replay_id: string;
+            /** @constant */
+            status: "queued";
+        };
+        Replay: {
+            replay_id: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "failed";
+            matched: number;
+            replayed: number;
+            still_failing: number;
+            created_at: string;
+            finished_at: string | null;
+        };
+        ErrorSummary: {
+            from: string;
+            to: string;
+            total: number;
+            by_code: {
+                [key: string]: number;
+            };
+            by_type: {
+                owner: string | null;
+                category: string | null;
+                name: string | null;
+                schema_version: number | null;
+                code: string;
+                count: number;
+            }[];
+            /** @description Error records of the range that a replay has since stored */
+            replayed: number;
+            series?: {
+                start: string;
+                by_code: {
+                    [key: string]: number;
+                };
+            }[];
+        };
+        CreatedEventType: {
+            category: string;
+            name: string;
+            /** @description `global` or the id of the application that owns the type */
+            owner: string;
+            /**
+             * @description `enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked
+             * @enum {string}
+             */
+            mode: "enforce" | "warn" | "off";
+            created_at: string;
+            version: number;
+            schema: unknown;
+        };
+        EventTypeSummary: {
+            category: string;
+            name: string;
+            /** @description `global` or the id of the application that owns the type */
+            owner: string;
+            /**
+             * @description `enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked
+             * @enum {string}
+             */
+            mode: "enforce" | "warn" | "off";
+            latest_version: number;
+            created_at: string;
+        };
+        EventType: {
+            category: string;
+            name: string;
+            /** @description `global` or the id of the application that owns the type */
+            owner: string;
+            /**
+             * @description `enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked
+             * @enum {string}
+             */
+            mode: "enforce" | "warn" | "off";
+            latest_version: number;
+            created_at: string;
+            versions: components["schemas"]["EventTypeVersion"][];
+        };
+        EventTypeVersion: {
+            version: number;
+            schema: unknown;
+            created_at: string;
+        };
+        CreatedEventTypeVersion: components["schemas"]["CreatedEventType"];
         AdvisorsImportResult: {
             clients: {
                 created: number;
@@ -2205,6 +2426,8 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
                 code?: "invalid_envelope" | "unknown_event_type" | "invalid_payload" | "invalid_timestamp" | "future_timestamp";
+                /** @description Also list replayed records (with `replayed_at`); by default they are left out */
+                include_replayed?: "true" | "false";
                 /** @description ISO 8601, inclusive, on `received_at` */
                 from?: string;
                 /** @description ISO 8601, exclusive, on `received_at` */
@@ -2228,6 +2451,673 @@ export interface operations {
                         items: components["schemas"]["EventError"][];
                         next_cursor: string | null;
                     };
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postErrorsReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReplayRequest"];
+            };
+        };
+        responses: {
+            /** @description The replay is queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplayQueued"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getErrorsReplayByReplayId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                replay_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The replay */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Replay"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getErrorsSummary: {
+        parameters: {
+            query: {
+                /** @description A whole UTC hour (`…T14:00:00Z`), inclusive, on `received_at` */
+                from: string;
+                /** @description A whole UTC hour, exclusive; at most 31 days after `from` */
+                to: string;
+                interval?: "hour" | "day";
+                /** @description Admin only: one application; without it the admin sees all. */
+                application_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorSummary"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventTypes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                /** @description Admin only: an application's type instead of the global one */
+                application_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of types */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["EventTypeSummary"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEventTypes: {
+        parameters: {
+            query?: {
+                /** @description Admin only: an application's type instead of the global one */
+                application_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    category: string;
+                    name: string;
+                    /** @description A JSON Schema (draft 2020-12) for `data` */
+                    schema: unknown;
+                    /**
+                     * @description `enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked
+                     * @default enforce
+                     * @enum {string}
+                     */
+                    mode?: "enforce" | "warn" | "off";
+                };
+            };
+        };
+        responses: {
+            /** @description The type at version 1 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedEventType"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getEventTypesByCategoryByName: {
+        parameters: {
+            query?: {
+                /** @description Admin only: an application's type instead of the global one */
+                application_id?: string;
+            };
+            header?: never;
+            path: {
+                category: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventType"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    patchEventTypesByCategoryByName: {
+        parameters: {
+            query?: {
+                /** @description Admin only: an application's type instead of the global one */
+                application_id?: string;
+            };
+            header?: never;
+            path: {
+                category: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description `enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked
+                     * @enum {string}
+                     */
+                    mode: "enforce" | "warn" | "off";
+                };
+            };
+        };
+        responses: {
+            /** @description The type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTypeSummary"];
+                };
+            };
+            /** @description Invalid JSON or failed validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or unknown token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Token lacks the scope of this route */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another application) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postEventTypesByCategoryByNameVersions: {
+        parameters: {
+            query?: {
+                /** @description Admin only: an application's type instead of the global one */
+                application_id?: string;
+            };
+            header?: never;
+            path: {
+                category: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description A JSON Schema (draft 2020-12) for `data` */
+                    schema: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The new version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedEventTypeVersion"];
                 };
             };
             /** @description Invalid JSON or failed validation */

@@ -24,6 +24,7 @@ export interface QueueDef {
 
 export const QUEUES = {
   eventsIngest: { maxReceiveCount: 5 },
+  eventsReplay: { maxReceiveCount: 5 },
   busFetch: { maxReceiveCount: 4 },
   busQueryScan: { maxReceiveCount: 3 },
   locationMinutes: { maxReceiveCount: 5 },

@@ -153,6 +153,66 @@ export const routes: RouteDef[] = [
     access: { tables: { events: 'read' }, secrets: cursor },
   },
 
+  {
+    method: 'GET',
+    path: '/errors/summary',
+    auth: 'events',
+    handler: 'functions/events/summary.ts',
+    access: { tables: { events: 'read' } },
+  },
+
+  {
+    method: 'POST',
+    path: '/errors/replay',
+    auth: 'events',
+    handler: 'functions/events/replay-start.ts',
+    access: { tables: { events: 'write' }, sends: ['eventsReplay'] },
+  },
+  {
+    method: 'GET',
+    path: '/errors/replay/{replay_id}',
+    auth: 'events',
+    handler: 'functions/events/replay-status.ts',
+    access: { tables: { events: 'read' } },
+  },
+
+  // Event types: versioned JSON Schemas, global or an application's own
+  {
+    method: 'POST',
+    path: '/event-types',
+    auth: 'events',
+    handler: 'functions/events/type-create.ts',
+    access: { tables: { events: 'write' } },
+  },
+  {
+    method: 'GET',
+    path: '/event-types',
+    auth: 'events',
+    handler: 'functions/events/type-list.ts',
+    access: { tables: { events: 'read' }, secrets: cursor },
+  },
+  {
+    method: 'GET',
+    path: '/event-types/{category}/{name}',
+    auth: 'events',
+    handler: 'functions/events/type-get.ts',
+    access: { tables: { events: 'read' } },
+  },
+  {
+    method: 'PATCH',
+    path: '/event-types/{category}/{name}',
+    auth: 'events',
+    handler: 'functions/events/type-update.ts',
+    access: { tables: { events: 'readwrite' } },
+  },
+  {
+    method: 'POST',
+    path: '/event-types/{category}/{name}/versions',
+    auth: 'events',
+    handler: 'functions/events/type-version.ts',
+    access: { tables: { events: 'readwrite' } },
+  },
+
   // Bus statistics
   {
     method: 'POST',
@@ -339,6 +399,14 @@ export const consumers: ConsumerDef[] = [
     timeoutSeconds: 60,
     maxBatchingWindowSeconds: 1,
     access: { tables: { events: 'readwrite' } },
+  },
+  {
+    queue: 'eventsReplay',
+    handler: 'functions/events/replay.ts',
+    // One page of a replay per message; each queues the next.
+    batchSize: 1,
+    timeoutSeconds: 60,
+    access: { tables: { events: 'readwrite' }, sends: ['eventsReplay'] },
   },
   // bus
   {

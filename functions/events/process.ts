@@ -6,13 +6,21 @@ import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
 
 export const handler = sqsConsumer(
   async (record) => {
-    const tally = await storeAll(outcomesOfMessage(record.body), {
+    const tally = await storeAll(await outcomesOfMessage(record.body), {
       claim: claimOutcome,
       writeCopies,
     });
     metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
     for (const [code, count] of Object.entries(tally.errors)) {
       metrics.addMetric(`error_${code}`, MetricUnit.Count, count);
+    }
+    // A single metric publishes at once with its own dimensions: one per type, mode and outcome.
+    for (const { category, name, mode, ...counts } of tally.byType.values()) {
+      for (const [outcome, count] of Object.entries(counts)) {
+        const perType = metrics.singleMetric();
+        perType.addDimensions({ category, name, mode });
+        perType.addMetric(`type_events_${outcome}`, MetricUnit.Count, count);
+      }
     }
   },
   { metrics: true },

@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   DeleteCommand,
   type DeleteCommandInput,
   type NativeAttributeValue,
@@ -9,6 +10,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws/dynamo.ts';
+import { type RetryPolicy, untilNoneLeft } from './retry.ts';
 
 type Item = Record<string, NativeAttributeValue>;
 
@@ -74,4 +76,30 @@ export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
   const items: Item[] = [];
   for await (const page of paginateQuery({ client: dynamo }, input)) items.push(...(page.Items ?? []));
   return items;
+};
+
+const BATCH_GET_MAX_KEYS = 100;
+const UNPROCESSED: RetryPolicy = { attempts: 8, baseMs: 25, capMs: 1000 };
+
+/**
+ * Every item of `keys` that exists, strongly consistent. BatchGetItem takes at most 100 keys and may
+ * hand back some unprocessed under load: those are asked for again, with backoff.
+ */
+export const batchGetAll = async (tableName: string, keys: Item[]): Promise<Item[]> => {
+  const found: Item[] = [];
+  for (let start = 0; start < keys.length; start += BATCH_GET_MAX_KEYS) {
+    await untilNoneLeft(
+      UNPROCESSED,
+      keys.slice(start, start + BATCH_GET_MAX_KEYS),
+      async (pending) => {
+        const out = await dynamo.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        found.push(...(out.Responses?.[tableName] ?? []));
+        return (out.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined) ?? [];
+      },
+      'keys',
+    );
+  }
+  return found;
 };

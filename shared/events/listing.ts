@@ -2,8 +2,9 @@ import { type Caller, ownerScope } from '../core/auth.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { validationError } from '../core/errors.ts';
 import type { Page } from '../core/validation.ts';
-import { queryErrors, queryEvents } from './repository.ts';
-import type { ErrorsQuery, EventError, EventsQuery, StoredEvent } from './schemas.ts';
+import { queryErrors, queryEvents, readCounters } from './repository.ts';
+import type { ErrorsQuery, EventError, EventsQuery, StoredEvent, SummaryQuery } from './schemas.ts';
+import { type Summary, summarize, summaryRange } from './summary.ts';
 import { parseEventTime } from './timestamps.ts';
 
 const timeKey = (param: string, value: string | undefined): string | undefined => {
@@ -61,16 +62,26 @@ export const eventsPage = async (caller: Caller, query: EventsQuery): Promise<Pa
   return { items: page.items, next_cursor: await encodeCursor(scope, page.last && { after: page.last }) };
 };
 
-/** GET /errors: one page of the caller's error records, newest first. */
+/** GET /errors: one page of the caller's error records, newest first (replayed ones only if asked). */
 export const errorsPage = async (caller: Caller, query: ErrorsQuery): Promise<Page<EventError>> => {
   const filter = {
     applicationId: ownerScope(caller, query.application_id),
     code: query.code,
     fromKey: timeKey('from', query.from),
     toKey: timeKey('to', query.to),
+    includeReplayed: query.include_replayed,
   };
   const scope = `errors:${JSON.stringify(filter)}`;
   const position = await decodeCursor<{ before: string }>(scope, query.cursor);
   const page = await queryErrors(filter, query.limit, position?.before);
-  return { items: page.items, next_cursor: await encodeCursor(scope, page.last && { before: page.last }) };
+  const items = page.items.map(({ type: _, replayed_at, replayed_by: __, ...error }) =>
+    query.include_replayed ? { ...error, replayed_at } : error,
+  );
+  return { items, next_cursor: await encodeCursor(scope, page.last && { before: page.last }) };
+};
+
+/** GET /errors/summary: exact counts of the error records received in a range of whole hours. */
+export const errorSummaryOf = async (caller: Caller, query: SummaryQuery): Promise<Summary> => {
+  const { fromHour, toHour } = summaryRange(query);
+  return summarize(query, await readCounters(ownerScope(caller, query.application_id), fromHour, toHour));
 };

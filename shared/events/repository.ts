@@ -1,21 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks } from '../core/concurrency.ts';
 import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
-import type { Outcome } from './classify.ts';
-import { type EventError, type EventErrorCode, eventTypes, type StoredEvent } from './schemas.ts';
+import type { ErrorType, Outcome } from './classify.ts';
+import type { EventError, EventErrorCode, StoredEvent } from './schemas.ts';
+import { addOne, counterAttributes, ERROR_SHARDS, hourOf, REPLAYED_ATTRIBUTE, shardOf } from './summary.ts';
 import { instantKey, utcDays } from './timestamps.ts';
+import { namesInCategory } from './type-repository.ts';
+import { GLOBAL_OWNER } from './types.ts';
 
 // One item per (application, event id), written once with a conditional put: whether it holds the
 // event or the error that replaced it, a redelivered message or a racing consumer finds it taken and
 // changes nothing. Its GSI keys place it in the lists it belongs to:
 //   events  gsi1 per session, gsi2 per type (category + name), gsi3 per application (time ranges),
 //           all sorted by `timestamp key # received_at # id` — the API's order, fixed width.
-//   errors  gsi1 per application, gsi2 per application + code, gsi3 across applications (admin),
-//           sorted by `received_at # id` and read newest first.
+//   errors  gsi1 per application, gsi2 per application + code, sorted by `received_at # id` and read
+//           newest first; replayed records move to keys of their own (`ERRR…`), so the default
+//           listing (not replayed) and `include_replayed` (both, merged) are each read directly.
+// An error record has a cross-application copy too (`XE`), written in the same transaction with the
+// summary counters (summary.ts): its gsi1/gsi2 hold the admin's listings, all and per code, spread
+// over ERROR_SHARDS partitions (summary.ts says why) that a page merges.
 // The admin reads across applications, and the item's three GSIs are taken by the application's
 // lists, so a stored event has a second item, its cross-application copy, whose GSIs hold
 //   gsi1 per session, gsi2 per type, gsi3 per UTC day of `timestamp` (a time range reads its days in
@@ -34,9 +47,17 @@ const keys = {
   type: (app: string, category: string, name: string) => `T#${app}#${category}#${name}`,
   timeline: (app: string) => `A#${app}`,
   errorOrder: (receivedAt: string, id: string) => `${instantKey(new Date(receivedAt))}#${id}`,
-  errors: (app: string) => `ERR#${app}`,
-  errorsByCode: (app: string, code: string) => `ERRC#${app}#${code}`,
-  allErrors: () => 'ERR#*',
+  errors: (app: string, replayed: boolean) => `ERR${replayed ? 'R' : ''}#${app}`,
+  errorsByCode: (app: string, code: string, replayed: boolean) => `ERRC${replayed ? 'R' : ''}#${app}#${code}`,
+  allErrors: (shard: number, replayed: boolean) => `ERR${replayed ? 'R' : ''}#*#${shard}`,
+  allErrorsByCode: (code: string, shard: number, replayed: boolean) =>
+    `ERRC${replayed ? 'R' : ''}#*#${code}#${shard}`,
+  errorCopy: (app: string, id: string) => ({ pk: `XE#${app}#${id}`, sk: 'XE' }),
+  counters: (app: string | undefined, shard: number, hour: string) => ({
+    pk: `ESUM#${app ?? '*'}#${shard}`,
+    sk: hour,
+  }),
+  replayedEvent: (app: string, id: string) => ({ pk: `EV#${app}#${id}`, sk: 'RV' }),
   copy: (app: string, id: string) => ({ pk: `XA#${app}#${id}`, sk: 'XA' }),
   allOrder: (order: string, app: string) => `${order}#${app}`,
   allSession: (session: string) => `ALL#S#${session}`,
@@ -53,28 +74,147 @@ const EVENT_FIELDS = [
   'data',
   'timestamp',
   'received_at',
+  'schema_version',
+  'violations',
 ] as const;
 type Item = Record<string, unknown>;
 
 const table = () => tableName('events');
 
-const errorItem = (error: EventError) => {
+const errorFields = (error: EventError, type: ErrorType) => ({
+  id: error.id,
+  application_id: error.application_id,
+  code: error.code,
+  message: error.message,
+  received_at: error.received_at,
+  event: JSON.stringify(error.event) ?? 'null',
+  type: JSON.stringify(type),
+});
+
+/** The error record and its cross-application copy, under the keys of replayed records or not. */
+const errorItems = (recordKey: Item, error: EventError, type: ErrorType, replayed: boolean) => {
+  const app = error.application_id;
   const order = keys.errorOrder(error.received_at, error.id);
+  const shard = shardOf(app, error.id);
+  const fields = errorFields(error, type);
   return {
-    kind: 'error',
-    gsi1pk: keys.errors(error.application_id),
-    gsi1sk: order,
-    gsi2pk: keys.errorsByCode(error.application_id, error.code),
-    gsi2sk: order,
-    gsi3pk: keys.allErrors(),
-    gsi3sk: order,
-    id: error.id,
-    application_id: error.application_id,
-    code: error.code,
-    message: error.message,
-    received_at: error.received_at,
-    event: JSON.stringify(error.event) ?? 'null',
+    record: {
+      ...recordKey,
+      kind: 'error',
+      gsi1pk: keys.errors(app, replayed),
+      gsi1sk: order,
+      gsi2pk: keys.errorsByCode(app, error.code, replayed),
+      gsi2sk: order,
+      ...fields,
+    },
+    copy: {
+      ...keys.errorCopy(app, error.id),
+      kind: 'error_copy',
+      gsi1pk: keys.allErrors(shard, replayed),
+      gsi1sk: `${order}#${app}`,
+      gsi2pk: keys.allErrorsByCode(error.code, shard, replayed),
+      gsi2sk: `${order}#${app}`,
+      ...fields,
+    },
   };
+};
+
+/** The counter updates one error record makes: its application's and everyone's, of its hour. */
+const counterUpdates = (app: string, id: string, receivedAt: string, attributes: string[]) =>
+  [app, undefined].map((scope) => ({
+    Update: {
+      TableName: table(),
+      Key: keys.counters(scope, shardOf(app, id), hourOf(receivedAt)),
+      ...addOne(attributes),
+    },
+  }));
+
+const cancellationCodes = (err: unknown): (string | undefined)[] | undefined =>
+  (err as Error).name === 'TransactionCanceledException'
+    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
+    : undefined;
+
+const TRANSACTION_ATTEMPTS = 6;
+
+/**
+ * Runs a transaction whose first item is conditional: true if it committed, false if that condition
+ * failed (the write was already made). Conflicts with concurrent transactions on the shared
+ * counters are retried with full jitter; after the last attempt the error is thrown (SQS redelivers).
+ */
+export const transactOnce = async (items: NonNullable<TransactWriteCommandInput['TransactItems']>) => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
+      return true;
+    } catch (err) {
+      const codes = cancellationCodes(err);
+      if (codes?.[0] === 'ConditionalCheckFailed') return false;
+      const conflict =
+        (err as Error).name === 'TransactionConflictException' ||
+        codes?.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError');
+      if (!conflict || attempt === TRANSACTION_ATTEMPTS) throw err;
+      await sleep(2 ** attempt * 10 * Math.random());
+    }
+  }
+};
+
+/**
+ * Stores the event a replay rescued from the error record of the same id, once: the record gains
+ * `replayed_at` and moves to the replayed keys (record and copy), the event is written beside it
+ * (its own item: the record stays, for `include_replayed`), and the `replayed` counters of the
+ * record's hour go up, all in one transaction conditioned on the record not being replayed yet.
+ * False when it already was (by this replay's earlier delivery, or by another replay).
+ * Resolves with the event's cross-application copy, to be written after it.
+ */
+export const storeReplayed = async (
+  record: ErrorRecord,
+  outcome: Extract<Outcome, { kind: 'event' }>,
+  replayId: string,
+  now: string,
+): Promise<{ stored: boolean; copy: Item }> => {
+  const app = record.application_id;
+  const { record: moved, copy } = errorItems(keys.record(app, record.id), record, record.type, true);
+  const event: Item = { ...keys.replayedEvent(app, record.id), ...eventItem(outcome) };
+  const stored = await transactOnce([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.record(app, record.id),
+        UpdateExpression: 'SET gsi1pk = :g1, gsi2pk = :g2, replayed_at = :at, replayed_by = :by',
+        ConditionExpression: '#kind = :error AND attribute_not_exists(replayed_at)',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: {
+          ':g1': moved.gsi1pk,
+          ':g2': moved.gsi2pk,
+          ':at': now,
+          ':by': replayId,
+          ':error': 'error',
+        },
+      },
+    },
+    { Put: { TableName: table(), Item: { ...copy, replayed_at: now, replayed_by: replayId } } },
+    { Put: { TableName: table(), Item: event, ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...counterUpdates(app, record.id, record.received_at, [REPLAYED_ATTRIBUTE]),
+  ]);
+  return { stored, copy: copyOf(event) };
+};
+
+/** Which replay stored the event of an error record, if one did. */
+export const replayedBy = async (applicationId: string, id: string): Promise<string | undefined> => {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.record(applicationId, id), ConsistentRead: true }),
+  );
+  return out.Item?.replayed_by as string | undefined;
+};
+
+/** Writes an error record with its copy and counters, once: false when its key was already taken. */
+const writeError = (recordKey: Item, error: EventError, type: ErrorType) => {
+  const { record, copy } = errorItems(recordKey, error, type, false);
+  return transactOnce([
+    { Put: { TableName: table(), Item: record, ConditionExpression: 'attribute_not_exists(pk)' } },
+    { Put: { TableName: table(), Item: copy } },
+    ...counterUpdates(error.application_id, error.id, error.received_at, counterAttributes(error.code, type)),
+  ]);
 };
 
 const eventItem = (outcome: Extract<Outcome, { kind: 'event' }>) => {
@@ -90,6 +230,8 @@ const eventItem = (outcome: Extract<Outcome, { kind: 'event' }>) => {
     gsi3sk: order,
     ...event,
     data: JSON.stringify(event.data),
+    violations: JSON.stringify(event.violations),
+    owner: outcome.owner,
   };
 };
 
@@ -125,14 +267,13 @@ export interface Claim {
  */
 export const claimOutcome = async (outcome: Outcome): Promise<Claim> => {
   const { application_id, id } = outcome.kind === 'event' ? outcome.event : outcome.error;
-  const record: Item = {
-    ...keys.record(application_id, id),
-    ...(outcome.kind === 'event' ? eventItem(outcome) : errorItem(outcome.error)),
-  };
-  if (await putIfAbsent(table(), record))
-    return { stored: true, copy: outcome.kind === 'event' ? copyOf(record) : undefined };
+  const recordKey = keys.record(application_id, id);
+  if (outcome.kind === 'event') {
+    const record: Item = { ...recordKey, ...eventItem(outcome) };
+    if (await putIfAbsent(table(), record)) return { stored: true, copy: copyOf(record) };
+  } else if (await writeError(recordKey, outcome.error, outcome.type)) return { stored: true };
   const winner = await dynamo.send(
-    new GetCommand({ TableName: table(), Key: keys.record(application_id, id), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: recordKey, ConsistentRead: true }),
   );
   return { stored: false, copy: winner.Item?.kind === 'event' ? copyOf(winner.Item) : undefined };
 };
@@ -173,7 +314,15 @@ export const recordRejected = async (
       const id = `rejected-${randomUUID()}`;
       const code: EventErrorCode = 'invalid_envelope';
       const error = { id, application_id: applicationId, code, message, received_at: receivedAt, event };
-      return putIfAbsent(table(), { ...keys.rejected(applicationId, id), ...errorItem(error) });
+      const sent = (event && typeof event === 'object' ? event : {}) as Record<string, unknown>;
+      const nameOf = (value: unknown) => (typeof value === 'string' ? value : null);
+      const type = {
+        owner: null,
+        category: nameOf(sent.category),
+        name: nameOf(sent.name),
+        schema_version: null,
+      };
+      return writeError(keys.rejected(applicationId, id), error, type);
     }),
   );
 };
@@ -278,14 +427,15 @@ export interface EventFilter {
   toKey?: string;
 }
 
-// Only registered types are ever stored, so a category's partitions are its registry entries.
-const typeNames = (category: string, name: string | undefined) =>
-  (Object.hasOwn(eventTypes, category) ? Object.keys(eventTypes[category] ?? {}) : []).filter(
-    (n) => name === undefined || n === name,
-  );
+// Only events of a type are ever stored, so a category's partitions are those of its types' names
+// (the application's own and the global ones; every owner's for the admin).
+const typeNames = async (app: string | undefined, category: string, name: string | undefined) =>
+  name !== undefined
+    ? [name]
+    : namesInCategory(category, app === undefined ? undefined : [app, GLOBAL_OWNER]);
 
 /** The partitions to merge; undefined for a time range across applications, which is read by day. */
-const eventPartitions = (f: EventFilter): Partition[] | undefined => {
+const eventPartitions = async (f: EventFilter): Promise<Partition[] | undefined> => {
   const app = f.applicationId;
   if (f.sessionId !== undefined) {
     const filter: Record<string, string> = {};
@@ -296,7 +446,7 @@ const eventPartitions = (f: EventFilter): Partition[] | undefined => {
   }
   if (f.category !== undefined) {
     const category = f.category;
-    return typeNames(category, f.name).map((n) => ({
+    return (await typeNames(app, category, f.name)).map((n) => ({
       index: 'gsi2',
       pk: app === undefined ? keys.allType(category, n) : keys.type(app, category, n),
     }));
@@ -333,7 +483,7 @@ const daysPage = async (filter: EventFilter, limit: number, after: string | unde
 
 /** Events in time order after the position `after` (the sort key of the last one already returned). */
 export const queryEvents = async (filter: EventFilter, limit: number, after?: string) => {
-  const partitions = eventPartitions(filter);
+  const partitions = await eventPartitions(filter);
   if (!partitions) {
     const page = await daysPage(filter, limit, after);
     return { items: page.items.map(toStoredEvent), last: page.last };
@@ -354,23 +504,66 @@ export interface ErrorFilter {
   code?: EventErrorCode;
   fromKey?: string;
   toKey?: string;
+  /** Replayed records too (they are left out by default). */
+  includeReplayed?: boolean;
 }
+
+/** The partitions that hold the errors of a filter, not replayed and (if asked for) replayed. */
+const errorPartitions = (filter: ErrorFilter): Partition[] => {
+  const { applicationId: app, code } = filter;
+  const states = filter.includeReplayed ? [false, true] : [false];
+  return states.flatMap((replayed): Partition[] => {
+    if (app !== undefined) {
+      return code === undefined
+        ? [{ index: 'gsi1', pk: keys.errors(app, replayed) }]
+        : [{ index: 'gsi2', pk: keys.errorsByCode(app, code, replayed) }];
+    }
+    return Array.from({ length: ERROR_SHARDS }, (_, shard) =>
+      code === undefined
+        ? { index: 'gsi1' as const, pk: keys.allErrors(shard, replayed) }
+        : { index: 'gsi2' as const, pk: keys.allErrorsByCode(code, shard, replayed) },
+    );
+  });
+};
 
 /** Errors newest first, before the position `before` (the sort key of the last one returned). */
 export const queryErrors = async (filter: ErrorFilter, limit: number, before?: string) => {
-  const { applicationId, code } = filter;
-  let partition: Partition;
-  if (applicationId === undefined) {
-    partition = { index: 'gsi3', pk: keys.allErrors(), filter: code ? { code } : undefined };
-  } else if (code !== undefined) partition = { index: 'gsi2', pk: keys.errorsByCode(applicationId, code) };
-  else partition = { index: 'gsi1', pk: keys.errors(applicationId) };
   const page = await mergedPage(
-    [partition],
+    errorPartitions(filter),
     { gte: filter.fromKey, lt: before ?? filter.toKey },
     false,
     limit,
   );
-  return { items: page.items.map(toEventError), last: page.last };
+  return { items: page.items.map(toErrorRecord), last: page.last };
+};
+
+/** The summary counters of the hours [fromHour, toHour) of one application, or of all. */
+export const readCounters = async (applicationId: string | undefined, fromHour: string, toHour: string) => {
+  const shards = await Promise.all(
+    Array.from({ length: ERROR_SHARDS }, async (_, shard) => {
+      const items: Item[] = [];
+      let start: Item | undefined;
+      do {
+        const out = await dynamo.send(
+          new QueryCommand({
+            TableName: table(),
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: {
+              ':pk': keys.counters(applicationId, shard, fromHour).pk,
+              ':from': fromHour,
+              ':to': toHour,
+            },
+            ExclusiveStartKey: start,
+          }),
+        );
+        // BETWEEN is inclusive: the hour `to` starts is outside the range.
+        items.push(...(out.Items ?? []).filter((item) => item.sk !== toHour));
+        start = out.LastEvaluatedKey;
+      } while (start);
+      return items;
+    }),
+  );
+  return shards.flat().map((item) => ({ ...item, hour: item.sk }));
 };
 
 const toStoredEvent = (item: Record<string, unknown>): StoredEvent => ({
@@ -382,13 +575,30 @@ const toStoredEvent = (item: Record<string, unknown>): StoredEvent => ({
   data: JSON.parse(item.data as string),
   timestamp: item.timestamp as string,
   received_at: item.received_at as string,
+  // Events stored before types were data were all judged by a built-in's version 1.
+  schema_version: item.schema_version === undefined ? 1 : (item.schema_version as number | null),
+  violations: item.violations === undefined ? [] : JSON.parse(item.violations as string),
 });
 
-const toEventError = (item: Record<string, unknown>): EventError => ({
+/** An error record as listed, with the type it was judged under and when it was replayed. */
+export interface ErrorRecord extends EventError {
+  type: ErrorType;
+  replayed_at: string | null;
+  replayed_by?: string;
+}
+
+const toErrorRecord = (item: Record<string, unknown>): ErrorRecord => ({
   id: item.id as string,
   application_id: item.application_id as string,
   code: item.code as EventErrorCode,
   message: item.message as string,
   received_at: item.received_at as string,
   event: JSON.parse(item.event as string),
+  // Records written before types were data name no type.
+  type:
+    item.type === undefined
+      ? { owner: null, category: null, name: null, schema_version: null }
+      : JSON.parse(item.type as string),
+  replayed_at: (item.replayed_at as string | undefined) ?? null,
+  replayed_by: item.replayed_by as string | undefined,
 });

@@ -17,12 +17,14 @@ export const envelope = z
     name: z.string().min(1).max(128),
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().min(1).max(64),
+    schema_version: z.number().int().positive().optional(),
   })
   .meta({
     id: 'Event',
     description:
       '`timestamp`: `YYYY-MM-DD HH:MM:SS[.ffffff]` (UTC) or ISO 8601 with `Z`/offset. `id`: optional ' +
-      'idempotency key; the same id from the same application is stored once.',
+      'idempotency key; the same id from the same application is stored once. `schema_version`: the ' +
+      'version of the type to validate against (default: the latest at processing time).',
   });
 export type Envelope = z.output<typeof envelope>;
 
@@ -52,7 +54,11 @@ export const strictEnvelope = (data: z.ZodType) =>
     name: z.string(),
     data,
     timestamp: z.string(),
+    schema_version: z.number().optional(),
   });
+
+/** The top-level fields an event may have, whatever its type. */
+export const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(Object.keys(strictEnvelope(z.unknown()).shape));
 
 export const ERROR_CODES = [
   'invalid_envelope',
@@ -90,9 +96,17 @@ export const eventsQuery = pageQuery
   .superRefine(rangeInOrder((value) => parseEventTime(value)?.key));
 export type EventsQuery = z.output<typeof eventsQuery>;
 
+const booleanFlag = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
+
 export const errorsQuery = pageQuery
   .extend({
     code: z.enum(ERROR_CODES).optional(),
+    include_replayed: booleanFlag.meta({
+      description: 'Also list replayed records (with `replayed_at`); by default they are left out',
+    }),
     from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
     to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
     application_id: adminApplicationFilter,
@@ -120,6 +134,14 @@ export const storedEvent = z
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().meta({ description: 'ISO 8601 UTC, the fractional digits that were sent' }),
     received_at: z.string().meta({ description: 'ISO 8601 UTC, milliseconds' }),
+    schema_version: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'The version of the type applied; null under mode `off`' }),
+    violations: z
+      .array(problem)
+      .meta({ description: 'What failed the schema under mode `warn`; empty otherwise' }),
   })
   .meta({ id: 'StoredEvent' });
 export type StoredEvent = z.output<typeof storedEvent>;
@@ -132,8 +154,44 @@ export const eventError = z
     message: z.string(),
     received_at: z.string(),
     event: z.unknown().meta({ description: 'The event as it was sent' }),
+    replayed_at: z
+      .string()
+      .nullable()
+      .optional()
+      .meta({ description: 'Only with `include_replayed=true`: when a replay stored the event, else null' }),
   })
   .meta({ id: 'EventError' });
+
+export const summaryQuery = z.object({
+  from: isoInstant.meta({ description: 'A whole UTC hour (`…T14:00:00Z`), inclusive, on `received_at`' }),
+  to: isoInstant.meta({ description: 'A whole UTC hour, exclusive; at most 31 days after `from`' }),
+  interval: z.enum(['hour', 'day']).optional(),
+  application_id: adminApplicationFilter,
+});
+const codeCounts = z.record(z.string(), z.number().int());
+export const errorSummary = z
+  .object({
+    from: z.string(),
+    to: z.string(),
+    total: z.number().int(),
+    by_code: codeCounts,
+    by_type: z.array(
+      z.object({
+        owner: z.string().nullable(),
+        category: z.string().nullable(),
+        name: z.string().nullable(),
+        schema_version: z.number().int().nullable(),
+        code: z.string(),
+        count: z.number().int(),
+      }),
+    ),
+    replayed: z
+      .number()
+      .int()
+      .meta({ description: 'Error records of the range that a replay has since stored' }),
+    series: z.array(z.object({ start: z.string(), by_code: codeCounts })).optional(),
+  })
+  .meta({ id: 'ErrorSummary' });
 export type EventError = z.output<typeof eventError>;
 
 export const ingestQuery = z.object({
@@ -144,3 +202,89 @@ export const ingestQuery = z.object({
     .optional()
     .meta({ description: 'Admin only (required for the admin): the application the events belong to.' }),
 });
+
+const mode = z.enum(['enforce', 'warn', 'off']).meta({
+  description:
+    '`enforce`: an invalid event is an error; `warn`: it is stored with its violations; `off`: data is not checked',
+});
+const typeName = z.string().min(1).max(64);
+// A schema is stored in one DynamoDB item with its type's version.
+export const MAX_SCHEMA_BYTES = 64 * 1024;
+const jsonSchema = z
+  .unknown()
+  .refine((s) => s !== undefined, 'required')
+  .refine(
+    (s) => (JSON.stringify(s)?.length ?? 0) <= MAX_SCHEMA_BYTES,
+    `at most ${MAX_SCHEMA_BYTES} bytes as JSON`,
+  )
+  .meta({ description: 'A JSON Schema (draft 2020-12) for `data`' });
+
+export const typeOwnerQuery = z.object({
+  application_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .meta({ description: "Admin only: an application's type instead of the global one" }),
+});
+export const eventTypeBody = z.strictObject({
+  category: typeName,
+  name: typeName,
+  schema: jsonSchema,
+  mode: mode.default('enforce'),
+});
+export const typeVersionBody = z.strictObject({ schema: jsonSchema });
+export const typeModeBody = z.strictObject({ mode });
+export const typePath = z.object({ category: typeName, name: typeName });
+export const eventTypesQuery = pageQuery.extend(typeOwnerQuery.shape);
+
+export const eventTypeSummary = z
+  .object({
+    category: z.string(),
+    name: z.string(),
+    owner: z.string().meta({ description: '`global` or the id of the application that owns the type' }),
+    mode,
+    latest_version: z.number().int(),
+    created_at: z.string(),
+  })
+  .meta({ id: 'EventTypeSummary' });
+export const typeVersion = z
+  .object({ version: z.number().int(), schema: z.unknown(), created_at: z.string() })
+  .meta({ id: 'EventTypeVersion' });
+export const eventTypeDetail = eventTypeSummary
+  .extend({ versions: z.array(typeVersion) })
+  .meta({ id: 'EventType' });
+export const createdEventType = eventTypeSummary
+  .omit({ latest_version: true })
+  .extend({ version: z.number().int(), schema: z.unknown() })
+  .meta({ id: 'CreatedEventType' });
+export const createdTypeVersion = createdEventType.meta({ id: 'CreatedEventTypeVersion' });
+export type SummaryQuery = z.output<typeof summaryQuery>;
+
+export const replayBody = z
+  .strictObject({
+    code: z.enum(ERROR_CODES).optional(),
+    category: z.string().min(1).max(128).optional(),
+    name: z.string().min(1).max(128).optional(),
+    from: isoInstant.optional().meta({ description: 'ISO 8601, inclusive, on `received_at`' }),
+    to: isoInstant.optional().meta({ description: 'ISO 8601, exclusive, on `received_at`' }),
+    application_id: adminApplicationFilter,
+  })
+  .meta({ id: 'ReplayRequest' });
+export type ReplayBody = z.output<typeof replayBody>;
+export const replayPath = z.object({ replay_id: z.string().min(1).max(64) });
+export const replayStatus = z
+  .object({
+    replay_id: z.string(),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    matched: z.number().int(),
+    replayed: z.number().int(),
+    still_failing: z.number().int(),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: 'Replay' });
+export type ReplayStatus = z.output<typeof replayStatus>;
+export const replayQueued = z
+  .object({ replay_id: z.string(), status: z.literal('queued') })
+  .meta({ id: 'ReplayQueued' });

@@ -62,6 +62,8 @@ describe('ingest', () => {
       data: { host: 'www.consumeraffairs.com', path: '/', form: { first_name: 'John', last_name: 'Doe' } },
       timestamp: '2021-01-01T09:15:27.243860Z',
       received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      schema_version: 1,
+      violations: [],
     });
   });
 

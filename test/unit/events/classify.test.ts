@@ -20,6 +20,8 @@ describe('classify', () => {
     const outcome = classify('app', 'e1', base, received);
     expect(outcome).toEqual({
       kind: 'event',
+      owner: 'global',
+      mode: 'enforce',
       time: { iso: '2024-05-01T11:00:00.000100Z', key: '2024-05-01T11:00:00.000100' },
       event: {
         id: 'e1',
@@ -30,6 +32,8 @@ describe('classify', () => {
         data: base.data,
         timestamp: '2024-05-01T11:00:00.000100Z',
         received_at: received,
+        schema_version: 1,
+        violations: [],
       },
     });
   });
@@ -93,8 +97,27 @@ describe('storeAll', () => {
       stored: 1,
       duplicates: 1,
       errors: { unknown_event_type: 1 },
+      // The unknown type has no mode, so no per-type count.
+      byType: new Map([
+        [
+          JSON.stringify(['page interaction', 'cta click', 'enforce']),
+          {
+            category: 'page interaction',
+            name: 'cta click',
+            mode: 'enforce',
+            stored: 1,
+            warned: 0,
+            errors: 0,
+          },
+        ],
+      ]),
     });
-    expect(await storeAll(outcomes, store)).toEqual({ stored: 0, duplicates: 3, errors: {} });
+    expect(await storeAll(outcomes, store)).toEqual({
+      stored: 0,
+      duplicates: 3,
+      errors: {},
+      byType: new Map(),
+    });
   });
 
   test('writes the copy of every claim that has one, won or lost, in one call after the claims', async () => {

@@ -106,3 +106,14 @@ describe('EyeClient', () => {
     await expect(client.send(event(2))).rejects.toThrow('closed');
   });
 });
+
+describe('EyeClient and schema_version', () => {
+  test('sends the version an event names, untouched', async () => {
+    const api = fakeApi(acceptAll);
+    const client = new EyeClient({ baseUrl: 'http://x', apiKey: 'k', fetch: api.fetch });
+    await Promise.all([client.send({ ...event(1), schema_version: 2 }), client.send(event(2))]);
+    await client.close();
+    const sent = api.calls.flat() as unknown as EyeEvent[];
+    expect(sent.map((e) => e.schema_version)).toEqual([2, undefined]);
+  });
+});

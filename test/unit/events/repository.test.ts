@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -23,6 +25,11 @@ beforeEach(() => {
   sqs.reset();
 });
 const repository = () => import('../../../shared/events/repository.ts');
+const cancelled = (...codes: string[]) =>
+  Object.assign(new Error('cancelled'), {
+    name: 'TransactionCanceledException',
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 const conditionFailed = () => Object.assign(new Error('taken'), { name: 'ConditionalCheckFailedException' });
 
 const sent = (name: string, timestamp: string) => ({
@@ -37,18 +44,26 @@ const received = '2024-01-01T00:00:00.000Z';
 describe('events repository', () => {
   test('an event and the error for the same id claim the same item, once', async () => {
     const { claimOutcome } = await repository();
-    ddb.on(PutCommand).resolvesOnce({}).rejects(conditionFailed());
+    ddb.on(PutCommand).resolves({});
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
     ddb.on(GetCommand).resolves({});
     const won = await claimOutcome(classify('app', 'e1', sent('pageview', '2021-01-01 10:00:00'), received));
     expect(won.stored).toBe(true);
     const lost = await claimOutcome(classify('app', 'e1', sent('hover', '2021-01-01 10:00:00'), received));
     expect(lost.stored).toBe(false);
-    const puts = ddb.commandCalls(PutCommand).map((c) => c.args[0].input);
-    expect(puts.map((p) => [p.Item?.pk, p.Item?.sk, p.ConditionExpression])).toEqual([
-      ['EV#app#e1', 'EV', 'attribute_not_exists(pk)'],
-      ['EV#app#e1', 'EV', 'attribute_not_exists(pk)'],
+    const put = ddb.commandCalls(PutCommand)[0]?.args[0].input;
+    const [record] = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect([put?.Item?.pk, put?.Item?.sk, put?.ConditionExpression]).toEqual([
+      'EV#app#e1',
+      'EV',
+      'attribute_not_exists(pk)',
     ]);
-    expect(puts[0]?.Item?.gsi1sk).toBe(`2021-01-01T10:00:00.000000#${received}#e1`);
+    expect([record?.Put?.Item?.pk, record?.Put?.Item?.sk, record?.Put?.ConditionExpression]).toEqual([
+      'EV#app#e1',
+      'EV',
+      'attribute_not_exists(pk)',
+    ]);
+    expect(put?.Item?.gsi1sk).toBe(`2021-01-01T10:00:00.000000#${received}#e1`);
   });
 
   test("a stored event's copy files it by session, type and day across applications", async () => {
@@ -76,6 +91,8 @@ describe('events repository', () => {
       data: '{"host":"h","path":"/"}',
       timestamp: '2021-01-01T10:00:00.5Z',
       received_at: received,
+      schema_version: 1,
+      violations: '[]',
     });
   });
 
@@ -160,7 +177,12 @@ describe('events repository', () => {
     const indexes = ddb
       .commandCalls(QueryCommand)
       .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
-    expect(indexes.sort()).toEqual(['T#app#page interaction#cta click', 'T#app#page interaction#pageview']);
+    // The category's names come from its types (here only the built-ins: no stored type matched).
+    expect(indexes.sort()).toEqual([
+      'ETC#page%20interaction',
+      'T#app#page interaction#cta click',
+      'T#app#page interaction#pageview',
+    ]);
   });
 
   test('across applications a time range reads its days in order and resumes on the cursor day', async () => {
@@ -220,13 +242,114 @@ describe('events repository', () => {
     ]);
   });
 
-  test('an unregistered category reads nothing', async () => {
+  test('a category without types reads only its type listing', async () => {
     const { queryEvents } = await repository();
+    ddb.on(QueryCommand).resolves({ Items: [] });
     expect(await queryEvents({ applicationId: 'app', category: 'mouse' }, 10)).toEqual({
       items: [],
       last: undefined,
     });
-    expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.IndexName)).toEqual(['gsi2']);
+  });
+
+  test("a category's own and global types are merged; another application's are not", async () => {
+    const { queryEvents } = await repository();
+    ddb.on(QueryCommand).callsFake((input) =>
+      input.IndexName === 'gsi2' && input.ExpressionAttributeValues[':pk'] === 'ETC#mouse'
+        ? {
+            Items: [
+              { owner: 'app', name: 'hover' },
+              { owner: 'global', name: 'drag' },
+              { owner: 'other', name: 'secret' },
+            ],
+          }
+        : { Items: [] },
+    );
+    await queryEvents({ applicationId: 'app', category: 'mouse' }, 10);
+    const partitions = ddb
+      .commandCalls(QueryCommand)
+      .map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk'])
+      .slice(1);
+    expect(partitions.sort()).toEqual(['T#app#mouse#drag', 'T#app#mouse#hover']);
+  });
+});
+
+describe('error records and their counters', () => {
+  const invalid = () => classify('app', 'e9', sent('hover', '2021-01-01 10:00:00'), received);
+
+  test("an error is one transaction: the record (conditional), its copy and both scopes' counters", async () => {
+    const { claimOutcome } = await repository();
+    ddb.on(TransactWriteCommand).resolves({});
+    expect(await claimOutcome(invalid())).toEqual({ stored: true });
+    const items = ddb.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
+    expect(items.map((i) => i.Put?.Item?.pk ?? i.Update?.Key?.pk)).toEqual([
+      'EV#app#e9',
+      'XE#app#e9',
+      expect.stringMatching(/^ESUM#app#\d$/),
+      expect.stringMatching(/^ESUM#\*#\d$/),
+    ]);
+    expect(items[2]?.Update?.Key?.sk).toBe('2024-01-01T00');
+    expect(Object.values(items[2]?.Update?.ExpressionAttributeNames ?? {})).toEqual([
+      'total',
+      'c#unknown_event_type',
+      't#[null,"page interaction","hover",null,"unknown_event_type"]',
+    ]);
+    // Nothing is written outside the transaction: a crash leaves the record and its counts together or neither.
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+  });
+
+  test('a redelivery finds the record taken: the transaction is cancelled whole and counts nothing', async () => {
+    const { claimOutcome } = await repository();
+    ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+    ddb.on(GetCommand).resolves({ Item: { kind: 'error' } });
+    expect(await claimOutcome(invalid())).toEqual({ stored: false, copy: undefined });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
+  });
+
+  test('a conflict on the shared counters is retried until the transaction commits', async () => {
+    const { claimOutcome } = await repository();
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'None', 'TransactionConflict', 'None'))
+      .rejectsOnce(Object.assign(new Error('conflict'), { name: 'TransactionConflictException' }))
+      .resolves({});
+    expect(await claimOutcome(invalid())).toEqual({ stored: true });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
+  });
+
+  test('a crash after the commit (the answer lost) is redelivered and then counts nothing more', async () => {
+    const { claimOutcome } = await repository();
+    // The first attempt committed but its answer never came back; the message goes back to the queue.
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(Object.assign(new Error('socket hang up'), { name: 'TimeoutError' }))
+      .rejects(cancelled('ConditionalCheckFailed', 'None', 'None', 'None'));
+    ddb.on(GetCommand).resolves({ Item: { kind: 'error' } });
+    await expect(claimOutcome(invalid())).rejects.toThrow('socket hang up');
+    expect(await claimOutcome(invalid())).toEqual({ stored: false, copy: undefined });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
+  });
+
+  test('conflicts that outlast every attempt throw, so SQS delivers the message again', async () => {
+    const { claimOutcome } = await repository();
+    ddb.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'TransactionConflict', 'None'));
+    await expect(claimOutcome(invalid())).rejects.toThrow('cancelled');
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(6);
+  });
+
+  test('the admin lists across applications by merging the shards, newest first', async () => {
+    const { queryErrors } = await repository();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await queryErrors({ code: 'invalid_payload', includeReplayed: true }, 10);
+    const pks = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input.ExpressionAttributeValues?.[':pk']);
+    expect(pks).toHaveLength(16);
+    expect(new Set(pks.map((pk) => pk.replace(/#\d$/, '')))).toEqual(
+      new Set(['ERRC#*#invalid_payload', 'ERRCR#*#invalid_payload']),
+    );
+    expect(ddb.commandCalls(QueryCommand).every((c) => c.args[0].input.ScanIndexForward === false)).toBe(
+      true,
+    );
   });
 });
 
@@ -251,6 +374,8 @@ describe('the sample SQS event', () => {
     const sample = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );
-    expect(outcomesOfMessage(sample.Records[0].body).map((o) => o.kind)).toEqual(['event']);
+    // No type is stored: the built-ins apply.
+    ddb.on(BatchGetCommand).resolves({ Responses: { events: [] } });
+    expect((await outcomesOfMessage(sample.Records[0].body)).map((o) => o.kind)).toEqual(['event']);
   });
 });

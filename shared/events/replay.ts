@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { type Caller, ownerScope } from '../core/auth.ts';
+import { sqs } from '../core/aws/sqs.ts';
+import { mapBounded } from '../core/concurrency.ts';
+import { queueUrl } from '../core/env.ts';
+import { notFound, validationError } from '../core/errors.ts';
+import { classify } from './classify.ts';
+import { loadRegistry } from './registry.ts';
+import { completePage, createJob, type ReplayJob, readJob } from './replay-repository.ts';
+import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from './repository.ts';
+import type { ReplayBody, ReplayStatus } from './schemas.ts';
+import { parseEventTime } from './timestamps.ts';
+
+// A replay walks the matched error records newest first, one page per queue message: each message
+// re-validates its page, records the page's counts on the job (once: conditioned on the page) and
+// queues the next page. Records are stored by a conditional transaction each (repository.ts), so a
+// redelivered page, or two replays over the same records, store every event once.
+const PAGE = 50;
+const IN_FLIGHT = 8;
+
+const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+
+const enqueuePage = (replayId: string, page: number) =>
+  sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueUrl('eventsReplay'),
+      MessageBody: JSON.stringify({ replay_id: replayId, page }),
+    }),
+  );
+
+const timeKey = (param: 'from' | 'to', value: string | undefined) => {
+  if (value === undefined) return undefined;
+  const time = parseEventTime(value);
+  if (!time) throw validationError(`Invalid ${param}`, [{ path: param, message: 'not an ISO 8601 time' }]);
+  return time.key;
+};
+
+const publicStatus = (job: ReplayJob): ReplayStatus => ({
+  replay_id: job.replay_id,
+  status: job.status,
+  matched: job.matched,
+  replayed: job.replayed,
+  still_failing: job.still_failing,
+  created_at: job.created_at,
+  finished_at: job.finished_at,
+});
+
+/** POST /errors/replay: registers a replay of the caller's matched error records and queues its first page. */
+export const startReplay = async (caller: Caller, body: ReplayBody) => {
+  const { application_id, ...filters } = body;
+  const fromKey = timeKey('from', filters.from);
+  const toKey = timeKey('to', filters.to);
+  if (fromKey && toKey && fromKey > toKey) {
+    throw validationError('from is later than to', [{ path: 'from', message: 'later than to' }]);
+  }
+  if (filters.name !== undefined && filters.category === undefined) {
+    throw validationError('name needs category', [{ path: 'name', message: 'name needs category' }]);
+  }
+  const job: ReplayJob = {
+    replay_id: randomUUID(),
+    application_id: ownerScope(caller, application_id),
+    filters,
+    status: 'queued',
+    matched: 0,
+    replayed: 0,
+    still_failing: 0,
+    pages_done: 0,
+    created_at: new Date().toISOString(),
+    finished_at: null,
+  };
+  await createJob(job);
+  await enqueuePage(job.replay_id, 0);
+  return { replay_id: job.replay_id, status: 'queued' as const };
+};
+
+/** GET /errors/replay/{replay_id}: a replay of the caller's (another application's reads as unknown). */
+export const replayStatusOf = async (caller: Caller, replayId: string): Promise<ReplayStatus> => {
+  const job = await readJob(replayId);
+  if (!job || (caller.kind === 'application' && job.application_id !== caller.applicationId)) {
+    throw notFound('No such replay');
+  }
+  return publicStatus(job);
+};
+
+const matches = (job: ReplayJob, record: ErrorRecord) => {
+  if (record.code === 'invalid_envelope') return false;
+  const { category, name } = job.filters;
+  return (
+    (category === undefined || record.type.category === category) &&
+    (name === undefined || record.type.name === name)
+  );
+};
+
+type Verdict = 'replayed' | 'still_failing' | 'not_matched';
+
+const replayRecord = async (
+  job: ReplayJob,
+  record: ErrorRecord,
+  registries: Map<string, Awaited<ReturnType<typeof loadRegistry>>>,
+  copies: Record<string, unknown>[],
+): Promise<Verdict> => {
+  // Replayed already: by this replay (an earlier delivery of this page) it counts, by another it is not matched.
+  if (record.replayed_at !== null) return record.replayed_by === job.replay_id ? 'replayed' : 'not_matched';
+  const app = record.application_id;
+  const outcome = classify(app, record.id, record.event, record.received_at, registries.get(app));
+  if (outcome.kind === 'error') return 'still_failing';
+  const { stored, copy } = await storeReplayed(record, outcome, job.replay_id, new Date().toISOString());
+  if (stored || (await replayedBy(app, record.id)) === job.replay_id) {
+    copies.push(copy);
+    return 'replayed';
+  }
+  return 'not_matched';
+};
+
+/** Handles one page message of a replay; throws on failures worth a redelivery. */
+export const replayPage = async (body: string): Promise<{ replayed: number; stillFailing: number }> => {
+  const message = replayMessage.parse(JSON.parse(body));
+  const job = await readJob(message.replay_id);
+  if (!job) throw new Error(`replay ${message.replay_id} does not exist`);
+  if (job.pages_done !== message.page) {
+    // A redelivery of a recorded page: its successor may not have been queued before a crash.
+    if (job.pages_done === message.page + 1 && job.status === 'running')
+      await enqueuePage(job.replay_id, job.pages_done);
+    return { replayed: 0, stillFailing: 0 };
+  }
+  const page = await queryErrors(
+    {
+      applicationId: job.application_id,
+      code: job.filters.code,
+      fromKey: timeKey('from', job.filters.from),
+      toKey: timeKey('to', job.filters.to),
+      includeReplayed: true,
+    },
+    PAGE,
+    message.page === 0 ? undefined : job.next_before,
+  );
+  const records = page.items.filter((record) => matches(job, record));
+  const registries = new Map<string, Awaited<ReturnType<typeof loadRegistry>>>();
+  for (const app of new Set(records.map((r) => r.application_id))) {
+    const events = records.filter((r) => r.application_id === app).map((r) => r.event);
+    registries.set(app, await loadRegistry(app, events));
+  }
+  const copies: Record<string, unknown>[] = [];
+  const verdicts = await mapBounded(records, IN_FLIGHT, (record) =>
+    replayRecord(job, record, registries, copies),
+  );
+  await writeCopies(copies);
+  const replayed = verdicts.filter((v) => v === 'replayed').length;
+  const stillFailing = verdicts.filter((v) => v === 'still_failing').length;
+  const recorded = await completePage(
+    job.replay_id,
+    message.page,
+    { matched: replayed + stillFailing, replayed, still_failing: stillFailing, nextBefore: page.last },
+    new Date().toISOString(),
+  );
+  if (page.last !== undefined) await enqueuePage(job.replay_id, message.page + 1);
+  return recorded ? { replayed, stillFailing } : { replayed: 0, stillFailing: 0 };
+};

@@ -1,0 +1,384 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from '../core/aws/dynamo.ts';
+import { batchGetAll, isConditionFailure } from '../core/dynamo.ts';
+import { tableName } from '../core/env.ts';
+import { BUILTIN_CREATED_AT, BUILTIN_JSON_SCHEMAS, builtinSchema, GLOBAL_OWNER, type Mode } from './types.ts';
+
+// Event types live in the events table. One partition per type (owner + category + name) holds its
+// head (mode, latest version) and its immutable versions, so one Query reads a type whole and one
+// BatchGetItem the heads a message needs. Heads are listed per owner (gsi1, by category then name)
+// and per category across owners (gsi2: the names a category query of events must merge).
+// Category and name are URI-encoded in keys: they may contain the `#` that separates key parts.
+// A built-in type is stored only once it changes (a new version, a mode): until then its head is the
+// code's (types.ts), and the first change writes head and version 1 with it.
+const enc = encodeURIComponent;
+const keys = {
+  type: (owner: string, category: string, name: string) => `ET#${owner}#${enc(category)}#${enc(name)}`,
+  head: (owner: string, category: string, name: string) => ({
+    pk: keys.type(owner, category, name),
+    sk: 'HEAD',
+  }),
+  version: (owner: string, category: string, name: string, version: number) => ({
+    pk: keys.type(owner, category, name),
+    sk: `V#${String(version).padStart(6, '0')}`,
+  }),
+  byOwner: (owner: string) => `ETO#${owner}`,
+  ownerOrder: (category: string, name: string) => `${enc(category)}#${enc(name)}`,
+  byCategory: (category: string) => `ETC#${enc(category)}`,
+  categoryOrder: (name: string, owner: string) => `${enc(name)}#${owner}`,
+};
+
+const table = () => tableName('events');
+
+export interface TypeHead {
+  owner: string;
+  category: string;
+  name: string;
+  mode: Mode;
+  latest_version: number;
+  created_at: string;
+}
+
+export interface TypeVersion {
+  version: number;
+  schema: unknown;
+  created_at: string;
+}
+
+const toHead = (item: Record<string, unknown>): TypeHead => ({
+  owner: item.owner as string,
+  category: item.category as string,
+  name: item.name as string,
+  mode: item.mode as Mode,
+  latest_version: item.latest_version as number,
+  created_at: item.created_at as string,
+});
+
+const toVersion = (item: Record<string, unknown>): TypeVersion => ({
+  version: item.version as number,
+  schema: JSON.parse(item.schema as string),
+  created_at: item.created_at as string,
+});
+
+const builtinHead = (category: string, name: string): TypeHead | undefined =>
+  builtinSchema(category, name)
+    ? {
+        owner: GLOBAL_OWNER,
+        category,
+        name,
+        mode: 'enforce',
+        latest_version: 1,
+        created_at: BUILTIN_CREATED_AT,
+      }
+    : undefined;
+
+const headItem = (head: TypeHead) => ({
+  ...keys.head(head.owner, head.category, head.name),
+  kind: 'type',
+  ...head,
+  gsi1pk: keys.byOwner(head.owner),
+  gsi1sk: keys.ownerOrder(head.category, head.name),
+  gsi2pk: keys.byCategory(head.category),
+  gsi2sk: keys.categoryOrder(head.name, head.owner),
+});
+
+const versionItem = (head: Pick<TypeHead, 'owner' | 'category' | 'name'>, version: TypeVersion) => ({
+  ...keys.version(head.owner, head.category, head.name, version.version),
+  kind: 'type_version',
+  version: version.version,
+  schema: JSON.stringify(version.schema),
+  created_at: version.created_at,
+});
+
+const cancelledByCondition = (err: unknown) =>
+  (err as Error).name === 'TransactionCanceledException' &&
+  ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
+    (r) => r.Code === 'ConditionalCheckFailed',
+  );
+
+/** The head of a type, stored or built in; undefined if the owner has no such type. */
+export const readHead = async (
+  owner: string,
+  category: string,
+  name: string,
+): Promise<TypeHead | undefined> => {
+  const out = await dynamo.send(
+    new GetCommand({ TableName: table(), Key: keys.head(owner, category, name), ConsistentRead: true }),
+  );
+  if (out.Item) return toHead(out.Item);
+  return owner === GLOBAL_OWNER ? builtinHead(category, name) : undefined;
+};
+
+/** The heads of these (owner, category, name) triples that exist, stored or built in. */
+export const readHeads = async (
+  wanted: { owner: string; category: string; name: string }[],
+): Promise<TypeHead[]> => {
+  const stored = (
+    await batchGetAll(
+      table(),
+      wanted.map((w) => keys.head(w.owner, w.category, w.name)),
+    )
+  ).map(toHead);
+  const found = new Set(stored.map((h) => keys.type(h.owner, h.category, h.name)));
+  const builtins = wanted
+    .filter((w) => w.owner === GLOBAL_OWNER && !found.has(keys.type(w.owner, w.category, w.name)))
+    .flatMap((w) => builtinHead(w.category, w.name) ?? []);
+  return [...stored, ...builtins];
+};
+
+/** Stored versions (never a built-in's version 1 that was not stored). */
+export const readVersions = async (
+  wanted: { owner: string; category: string; name: string; version: number }[],
+): Promise<(TypeVersion & { owner: string; category: string; name: string })[]> => {
+  const items = await batchGetAll(
+    table(),
+    wanted.map((w) => keys.version(w.owner, w.category, w.name, w.version)),
+  );
+  const byKey = new Map(items.map((item) => [`${item.pk}\u0000${item.sk}`, item]));
+  return wanted.flatMap((w) => {
+    const key = keys.version(w.owner, w.category, w.name, w.version);
+    const item = byKey.get(`${key.pk}\u0000${key.sk}`);
+    return item ? [{ ...toVersion(item), owner: w.owner, category: w.category, name: w.name }] : [];
+  });
+};
+
+/** A type with every version, oldest first; undefined if it does not exist. */
+export const readType = async (owner: string, category: string, name: string) => {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.type(owner, category, name) },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  const headItem = items.find((i) => i.sk === 'HEAD');
+  if (headItem) {
+    return { head: toHead(headItem), versions: items.filter((i) => i.sk !== 'HEAD').map(toVersion) };
+  }
+  const builtin = owner === GLOBAL_OWNER ? builtinHead(category, name) : undefined;
+  if (!builtin) return undefined;
+  const schema = builtinSchema(category, name);
+  return { head: builtin, versions: [{ version: 1, schema, created_at: BUILTIN_CREATED_AT }] };
+};
+
+/** Creates a type at version 1; false when the owner already has it (a built-in counts as existing). */
+export const createType = async (head: TypeHead, schema: unknown): Promise<boolean> => {
+  if (head.owner === GLOBAL_OWNER && builtinHead(head.category, head.name)) return false;
+  try {
+    await dynamo.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table(),
+              Item: headItem(head),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: versionItem(head, { version: 1, schema, created_at: head.created_at }),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (cancelledByCondition(err)) return false;
+    throw err;
+  }
+};
+
+const ATTEMPTS = 5;
+
+/**
+ * Adds the next version: the head's `latest_version` moves from N to N+1 and version N+1 is written
+ * in one transaction conditioned on N, so two concurrent additions get two numbers and a crash
+ * leaves no head pointing at a missing version. Undefined when the type does not exist.
+ */
+export const addVersion = async (
+  owner: string,
+  category: string,
+  name: string,
+  schema: unknown,
+  now: string,
+): Promise<(TypeVersion & { head: TypeHead }) | undefined> => {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await dynamo.send(
+      new GetCommand({ TableName: table(), Key: keys.head(owner, category, name), ConsistentRead: true }),
+    );
+    const current = stored.Item
+      ? toHead(stored.Item)
+      : owner === GLOBAL_OWNER
+        ? builtinHead(category, name)
+        : undefined;
+    if (!current) return undefined;
+    const next = current.latest_version + 1;
+    const head = { ...current, latest_version: next };
+    const version = { version: next, schema, created_at: now };
+    const writes = stored.Item
+      ? [
+          {
+            Update: {
+              TableName: table(),
+              Key: keys.head(owner, category, name),
+              UpdateExpression: 'SET latest_version = :next',
+              ConditionExpression: 'latest_version = :current',
+              ExpressionAttributeValues: { ':next': next, ':current': current.latest_version },
+            },
+          },
+        ]
+      : [
+          // A built-in's first change stores it: its head and its version 1 as the code defines them.
+          {
+            Put: {
+              TableName: table(),
+              Item: headItem(head),
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table(),
+              Item: versionItem(head, {
+                version: 1,
+                schema: builtinSchema(category, name),
+                created_at: BUILTIN_CREATED_AT,
+              }),
+            },
+          },
+        ];
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...writes,
+            {
+              Put: {
+                TableName: table(),
+                Item: versionItem(head, version),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return { ...version, head };
+    } catch (err) {
+      const lost = cancelledByCondition(err) || (err as Error).name === 'TransactionConflictException';
+      if (!lost || attempt === ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * Math.random()));
+    }
+  }
+};
+
+/** Sets the mode of a type; undefined when it does not exist. */
+export const setMode = async (
+  owner: string,
+  category: string,
+  name: string,
+  mode: Mode,
+): Promise<TypeHead | undefined> => {
+  const builtin = owner === GLOBAL_OWNER ? builtinHead(category, name) : undefined;
+  if (builtin) {
+    // Stores the built-in first if it never changed; a lost race means it is stored already.
+    try {
+      await dynamo.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: table(),
+                Item: headItem(builtin),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table(),
+                Item: versionItem(builtin, {
+                  version: 1,
+                  schema: builtinSchema(category, name),
+                  created_at: BUILTIN_CREATED_AT,
+                }),
+              },
+            },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!cancelledByCondition(err)) throw err;
+    }
+  }
+  try {
+    const out = await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.head(owner, category, name),
+        UpdateExpression: 'SET #mode = :mode',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#mode': 'mode' },
+        ExpressionAttributeValues: { ':mode': mode },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return out.Attributes ? toHead(out.Attributes) : undefined;
+  } catch (err) {
+    if (isConditionFailure(err)) return undefined;
+    throw err;
+  }
+};
+
+/** The stored heads of one owner, in (category, name) order from `from` on; `limit` at most. */
+export const headsOfOwner = async (owner: string, limit: number, from?: string): Promise<TypeHead[]> => {
+  const out = await dynamo.send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: from ? 'gsi1pk = :pk AND gsi1sk >= :from' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.byOwner(owner), ...(from ? { ':from': from } : {}) },
+      Limit: limit,
+    }),
+  );
+  return (out.Items ?? []).map(toHead);
+};
+
+/** The order key of a head within its owner's listing (what `headsOfOwner` pages by). */
+export const ownerOrder = (head: Pick<TypeHead, 'category' | 'name'>) =>
+  keys.ownerOrder(head.category, head.name);
+
+/** The distinct names of a category's types among `owners` (every owner when undefined), stored or built in. */
+export const namesInCategory = async (category: string, owners?: string[]): Promise<string[]> => {
+  const names = new Set<string>(Object.keys(builtinCategory(category)));
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.byCategory(category) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      if (!owners || owners.includes(item.owner as string)) names.add(item.name as string);
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return [...names];
+};
+
+const builtinCategory = (category: string) =>
+  (Object.hasOwn(BUILTIN_JSON_SCHEMAS, category) ? BUILTIN_JSON_SCHEMAS[category] : undefined) ?? {};
