@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../core/aws/sqs.ts';
 import { queueUrl } from '../core/env.ts';
+import { type RetryPolicy, untilNoneLeft } from '../core/retry.ts';
 import { sendBatches } from './ingest.ts';
 
-const ATTEMPTS = 5;
+const SEND_POLICY: RetryPolicy = { attempts: 5, baseMs: 50, capMs: 800 };
 
 /**
  * Puts every message body on the ingest queue, or throws. SendMessageBatch can accept some entries
@@ -16,18 +16,16 @@ export const enqueue = async (bodies: string[]): Promise<void> => {
 };
 
 const sendAll = async (bodies: string[]): Promise<void> => {
-  let pending = bodies.map((body, i) => ({ Id: String(i), MessageBody: body }));
-  for (let attempt = 1; ; attempt++) {
-    const out = await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl('eventsIngest'), Entries: pending }),
-    );
-    const failed = new Set((out.Failed ?? []).map((f) => f.Id));
-    pending = pending.filter((entry) => failed.has(entry.Id));
-    if (pending.length === 0) return;
-    if (attempt === ATTEMPTS) {
-      const reasons = (out.Failed ?? []).map((f) => `${f.Code}: ${f.Message}`).join(', ');
-      throw new Error(`SQS refused ${pending.length} messages after ${ATTEMPTS} attempts (${reasons})`);
-    }
-    await sleep(2 ** attempt * 25 * Math.random());
-  }
+  await untilNoneLeft(
+    SEND_POLICY,
+    bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
+    async (pending) => {
+      const out = await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: queueUrl('eventsIngest'), Entries: pending }),
+      );
+      const failed = new Set((out.Failed ?? []).map((f) => f.Id));
+      return pending.filter((entry) => failed.has(entry.Id));
+    },
+    'messages refused by SQS',
+  );
 };

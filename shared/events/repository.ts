@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchWriteCommand,
   GetCommand,
@@ -11,6 +10,7 @@ import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks } from '../core/concurrency.ts';
 import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
+import { type RetryPolicy, untilNoneLeft, withRetries } from '../core/retry.ts';
 import type { ErrorType, Outcome } from './classify.ts';
 import type { EventError, EventErrorCode, StoredEvent } from './schemas.ts';
 import { addOne, counterAttributes, ERROR_SHARDS, hourOf, REPLAYED_ATTRIBUTE, shardOf } from './summary.ts';
@@ -134,7 +134,7 @@ const cancellationCodes = (err: unknown): (string | undefined)[] | undefined =>
     ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
     : undefined;
 
-const TRANSACTION_ATTEMPTS = 6;
+const TRANSACTION_POLICY: RetryPolicy = { attempts: 6, baseMs: 20, capMs: 640 };
 
 /**
  * Runs a transaction whose first item is conditional: true if it committed, false if that condition
@@ -142,19 +142,23 @@ const TRANSACTION_ATTEMPTS = 6;
  * counters are retried with full jitter; after the last attempt the error is thrown (SQS redelivers).
  */
 export const transactOnce = async (items: NonNullable<TransactWriteCommandInput['TransactItems']>) => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: items }));
-      return true;
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (codes?.[0] === 'ConditionalCheckFailed') return false;
-      const conflict =
-        (err as Error).name === 'TransactionConflictException' ||
-        codes?.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError');
-      if (!conflict || attempt === TRANSACTION_ATTEMPTS) throw err;
-      await sleep(2 ** attempt * 10 * Math.random());
-    }
+  const isConflict = (err: unknown) => {
+    const codes = cancellationCodes(err);
+    return (
+      (err as Error).name === 'TransactionConflictException' ||
+      codes?.some((c) => c === 'TransactionConflict' || c === 'ThrottlingError') === true
+    );
+  };
+  try {
+    await withRetries(
+      TRANSACTION_POLICY,
+      () => dynamo.send(new TransactWriteCommand({ TransactItems: items })),
+      isConflict,
+    );
+    return true;
+  } catch (err) {
+    if (cancellationCodes(err)?.[0] === 'ConditionalCheckFailed') return false;
+    throw err;
   }
 };
 
@@ -279,7 +283,7 @@ export const claimOutcome = async (outcome: Outcome): Promise<Claim> => {
 };
 
 const BATCH_WRITE_MAX = 25;
-const BATCH_ATTEMPTS = 8;
+const BATCH_POLICY: RetryPolicy = { attempts: 8, baseMs: 20, capMs: 1000 };
 
 /** Writes cross-application copies, 25 per BatchWriteItem, sending back what DynamoDB left unprocessed. */
 export const writeCopies = async (all: Item[]): Promise<void> => {
@@ -289,13 +293,16 @@ export const writeCopies = async (all: Item[]): Promise<void> => {
   const copies = [...new Map(all.map((copy) => [`${copy.pk}\u0000${copy.sk}`, copy])).values()];
   await Promise.all(
     chunks(copies, BATCH_WRITE_MAX).map(async (chunk) => {
-      let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 1; requests.length > 0; attempt++) {
-        if (attempt > BATCH_ATTEMPTS) throw new Error(`DynamoDB left ${requests.length} copies unprocessed`);
-        if (attempt > 1) await sleep(2 ** attempt * 10 * Math.random());
-        const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table()]: requests } }));
-        requests = (out.UnprocessedItems?.[table()] ?? []) as typeof requests;
-      }
+      const requests = chunk.map((Item) => ({ PutRequest: { Item } }));
+      await untilNoneLeft(
+        BATCH_POLICY,
+        requests,
+        async (pending) => {
+          const out = await dynamo.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+          return (out.UnprocessedItems?.[table()] ?? []) as typeof requests;
+        },
+        'copies',
+      );
     }),
   );
 };
