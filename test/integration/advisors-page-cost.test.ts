@@ -1,67 +1,25 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
-import { localNames } from '../../local/provision.ts';
-import { OPERATOR_CREDENTIALS, startTestStack, type TestStack } from './harness.ts';
+import { startTestStack, type TestStack } from './harness.ts';
+import { type Cost, meterDynamo } from './page-cost.ts';
 
-// What one page costs DynamoDB, measured on the listings themselves (the repository, in this process,
-// against the stack's DynamoDB Local with the operator's credentials): every call asks for
-// ReturnConsumedCapacity, and a page's cost is the calls, capacity units and items DynamoDB read for it.
-// The same pages are measured with 10x more clients behind them; their cost must not follow.
+// The advisors listings measured with 10x more clients behind them: their cost must not follow.
 
 let stack: TestStack;
 let repository: typeof import('../../shared/advisors/repository.ts');
 let useCases: typeof import('../../shared/advisors/use-cases.ts');
 let concurrency: typeof import('../../shared/core/concurrency.ts');
-
-interface Cost {
-  calls: number;
-  rcu: number;
-  itemsRead: number;
-  ms: number;
-}
-let current: Cost | undefined;
+let measure: (page: () => Promise<unknown>) => Promise<Cost>;
 
 beforeAll(async () => {
   stack = await startTestStack();
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: OPERATOR_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: OPERATOR_CREDENTIALS.secretAccessKey,
-    DYNAMODB_ENDPOINT: stack.endpoints.dynamodb,
-    SECRETS_MANAGER_ENDPOINT: stack.endpoints.secretsmanager,
-    TABLE_ADVISORS: localNames.table('advisors'),
-    CURSOR_KEY_SECRET_ID: localNames.secret('CURSOR_KEY'),
-  });
-  const { dynamo } = await import('../../shared/core/aws/dynamo.ts');
+  measure = await meterDynamo(stack, ['advisors']);
   repository = await import('../../shared/advisors/repository.ts');
   useCases = await import('../../shared/advisors/use-cases.ts');
   concurrency = await import('../../shared/core/concurrency.ts');
-  const send = dynamo.send.bind(dynamo) as (command: unknown) => Promise<any>;
-  (dynamo as { send: unknown }).send = async (command: { input: Record<string, unknown> }) => {
-    command.input.ReturnConsumedCapacity = 'TOTAL';
-    const out = await send(command);
-    if (current) {
-      current.calls++;
-      const consumed = [out.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number }[];
-      current.rcu += consumed.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
-      current.itemsRead +=
-        out.ScannedCount ??
-        (out.Item ? 1 : 0) +
-          Object.values((out.Responses ?? {}) as Record<string, unknown[]>).reduce((n, r) => n + r.length, 0);
-    }
-    return out;
-  };
 }, 60_000);
 afterAll(async () => {
   await stack?.stop();
 });
-
-const measure = async (page: () => Promise<unknown>): Promise<Cost> => {
-  current = { calls: 0, rcu: 0, itemsRead: 0, ms: 0 };
-  const started = performance.now();
-  await page();
-  const cost = { ...current, ms: Math.round(performance.now() - started) };
-  current = undefined;
-  return cost;
-};
 
 const ADVISORS = 10;
 const advisorNames = Array.from({ length: ADVISORS }, (_, i) => `Cost Advisor ${i}`);
