@@ -12,7 +12,7 @@ import { putIfAbsent } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import { type RetryPolicy, untilNoneLeft, withRetries } from '../core/retry.ts';
 import type { ErrorType, Outcome } from './classify.ts';
-import type { EventError, EventErrorCode, StoredEvent } from './schemas.ts';
+import { type EventError, type EventErrorCode, envelopeName, type StoredEvent } from './schemas.ts';
 import { addOne, counterAttributes, ERROR_SHARDS, hourOf, REPLAYED_ATTRIBUTE, shardOf } from './summary.ts';
 import { instantKey, utcDays } from './timestamps.ts';
 import { namesInCategory } from './type-repository.ts';
@@ -322,7 +322,8 @@ export const recordRejected = async (
       const code: EventErrorCode = 'invalid_envelope';
       const error = { id, application_id: applicationId, code, message, received_at: receivedAt, event };
       const sent = (event && typeof event === 'object' ? event : {}) as Record<string, unknown>;
-      const nameOf = (value: unknown) => (typeof value === 'string' ? value : null);
+      // A rejected envelope's category or name may be anything: only a valid one joins the counter keys.
+      const nameOf = (value: unknown) => (envelopeName.safeParse(value).success ? (value as string) : null);
       const type = {
         owner: null,
         category: nameOf(sent.category),

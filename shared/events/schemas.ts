@@ -9,12 +9,15 @@ export const eventId = z
 
 // What ingest checks synchronously. Unknown top-level fields pass here and are judged by the
 // strict per-type schema during processing (an `invalid_payload`, recorded as an error).
+/** An event's category or name: also part of the keys of the error counters. */
+export const envelopeName = z.string().min(1).max(128);
+
 export const envelope = z
   .looseObject({
     id: eventId.optional(),
     session_id: z.string().min(1).max(256),
-    category: z.string().min(1).max(128),
-    name: z.string().min(1).max(128),
+    category: envelopeName,
+    name: envelopeName,
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().min(1).max(64),
     schema_version: z.number().int().positive().optional(),

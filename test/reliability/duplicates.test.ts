@@ -178,6 +178,27 @@ test('a repeated upload notification leaves the imported dataset as it was', asy
   expect((once as { dataset: { records: number } }).dataset.records).toBe(50);
 });
 
+test('a repeated replay page leaves the replay job and the stored events as they were', async () => {
+  // The invalid event of the events case above still fails: its page counts it once, however often.
+  covered.add('eventsReplay');
+  const started = await stack.request('POST', '/errors/replay', { token: app.apiKey, body: {} });
+  expect(started.status).toBe(202);
+  const id = started.body.replay_id as string;
+  const snapshot = async () => ({
+    job: await eventually(async () => {
+      const job = await get(`/errors/replay/${id}`);
+      return job.status === 'succeeded' && job;
+    }, 30_000),
+    events: (await get('/events?session_id=dup-session')).items,
+  });
+  const once = await snapshot();
+  await sqs.send('eventsReplay', JSON.stringify({ replay_id: id, page: 0 }));
+  await sqs.send('eventsReplay', JSON.stringify({ replay_id: id, page: 0 }));
+  await sqs.drained('eventsReplay');
+  expect(await snapshot()).toEqual(once);
+  expect(once.job).toMatchObject({ matched: 1, replayed: 0, still_failing: 1 });
+});
+
 test('every consumer in the manifest was given duplicates', () => {
   expect([...covered].sort()).toEqual(consumers.map((c) => c.queue).sort());
 });
