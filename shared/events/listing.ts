@@ -5,14 +5,7 @@ import type { Page } from '../core/validation.ts';
 import { queryErrors, queryEvents, readCounters } from './repository.ts';
 import type { ErrorsQuery, EventError, EventsQuery, StoredEvent, SummaryQuery } from './schemas.ts';
 import { type Summary, summarize, summaryRange } from './summary.ts';
-import { parseEventTime } from './timestamps.ts';
-
-const timeKey = (param: string, value: string | undefined): string | undefined => {
-  if (value === undefined) return undefined;
-  const time = parseEventTime(value);
-  if (!time) throw validationError(`Invalid ${param}`, [{ path: param, message: 'not an ISO 8601 time' }]);
-  return time.key;
-};
+import { timeKey } from './timestamps.ts';
 
 // Across applications a time range alone is read one UTC day partition after another, so it needs
 // both ends and a bounded span (a page over an empty span still reads each of its days).

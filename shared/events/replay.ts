@@ -11,7 +11,7 @@ import { loadRegistry } from './registry.ts';
 import { completePage, createJob, type ReplayJob, readJob } from './replay-repository.ts';
 import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from './repository.ts';
 import type { ReplayBody, ReplayStatus } from './schemas.ts';
-import { parseEventTime } from './timestamps.ts';
+import { timeKey } from './timestamps.ts';
 
 // A replay walks the matched error records newest first, one page per queue message: each message
 // re-validates its page, records the page's counts on the job (once: conditioned on the page) and
@@ -29,13 +29,6 @@ const enqueuePage = (replayId: string, page: number) =>
       MessageBody: JSON.stringify({ replay_id: replayId, page }),
     }),
   );
-
-const timeKey = (param: 'from' | 'to', value: string | undefined) => {
-  if (value === undefined) return undefined;
-  const time = parseEventTime(value);
-  if (!time) throw validationError(`Invalid ${param}`, [{ path: param, message: 'not an ISO 8601 time' }]);
-  return time.key;
-};
 
 const publicStatus = (job: ReplayJob): ReplayStatus => ({
   replay_id: job.replay_id,

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks } from '../core/concurrency.ts';
-import { putIfAbsent } from '../core/dynamo.ts';
+import { putIfAbsent, queryAll } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import { type RetryPolicy, untilNoneLeft, withRetries } from '../core/retry.ts';
 import type { ErrorType, Outcome } from './classify.ts';
@@ -549,26 +549,17 @@ export const queryErrors = async (filter: ErrorFilter, limit: number, before?: s
 export const readCounters = async (applicationId: string | undefined, fromHour: string, toHour: string) => {
   const shards = await Promise.all(
     Array.from({ length: ERROR_SHARDS }, async (_, shard) => {
-      const items: Item[] = [];
-      let start: Item | undefined;
-      do {
-        const out = await dynamo.send(
-          new QueryCommand({
-            TableName: table(),
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.counters(applicationId, shard, fromHour).pk,
-              ':from': fromHour,
-              ':to': toHour,
-            },
-            ExclusiveStartKey: start,
-          }),
-        );
-        // BETWEEN is inclusive: the hour `to` starts is outside the range.
-        items.push(...(out.Items ?? []).filter((item) => item.sk !== toHour));
-        start = out.LastEvaluatedKey;
-      } while (start);
-      return items;
+      const items = await queryAll({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: {
+          ':pk': keys.counters(applicationId, shard, fromHour).pk,
+          ':from': fromHour,
+          ':to': toHour,
+        },
+      });
+      // BETWEEN is inclusive: the hour `to` starts is outside the range.
+      return items.filter((item) => item.sk !== toHour);
     }),
   );
   return shards.flat().map((item) => ({ ...item, hour: item.sk }));

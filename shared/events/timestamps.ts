@@ -1,3 +1,4 @@
+import { validationError } from '../core/errors.ts';
 // Event times keep microseconds, which a JS Date cannot hold: a timestamp is parsed into its UTC
 // wall-clock parts and carried as strings. `key` is fixed-width (always six fractional digits), so
 // string order is time order in DynamoDB sort keys; `iso` keeps the fractional digits that were sent.
@@ -85,4 +86,12 @@ export const utcDays = (fromKey: string, toKey: string): string[] => {
     if (text === last) return days;
     day.setUTCDate(day.getUTCDate() + 1);
   }
+};
+
+/** The sort key of a query's `from`/`to` time, or a 400 naming the parameter when it is no time. */
+export const timeKey = (param: 'from' | 'to', value: string | undefined): string | undefined => {
+  if (value === undefined) return undefined;
+  const time = parseEventTime(value);
+  if (!time) throw validationError(`Invalid ${param}`, [{ path: param, message: 'not an ISO 8601 time' }]);
+  return time.key;
 };
