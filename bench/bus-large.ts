@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 // One large city-day through the real paths, to show that memory stays bounded by streaming:
 //   node_modules/.bin/node bench/bus-large.ts
-// Starts the local stack, registers a one-city job and runs the fetcher (shared/bus/fetch-city.ts:
+// Starts the local stack, registers a one-city job and runs the fetcher (shared/bus/use-cases/fetch-city.ts:
 // reference server → scanner → multipart upload to s3rver) on a file of BUS_LARGE_RECORDS departures
 // (default 1,700,000 ≈ 210 MB), then GET /country-stats over it, sampling the peak RSS of the whole
 // process (stack, emulators and worker threads) during each. Not part of `npm run bench`: it writes
@@ -44,10 +44,10 @@ const { startLocalStack } = await import('../local/stack.ts');
 const stack = await startLocalStack({ port: 0, dataDir, adminToken: 'bench-admin' });
 try {
   // Imported after the stack has put the resource names in the environment.
-  const { fetchCity } = await import('../shared/bus/fetch-city.ts');
+  const { fetchCity } = await import('../shared/bus/use-cases/fetch-city.ts');
   const { claimDate, getJob, putJob } = await import('../shared/bus/repository.ts');
   const city = ((await (await fetch(`${stack.busSourceUrl}/cities`)).json()) as any[])[0];
-  const { newJob } = await import('../shared/bus/jobs.ts');
+  const { newJob } = await import('../shared/bus/use-cases/jobs.ts');
   const registered = newJob(DATE, 1);
   const jobId = registered.job_id;
   await putJob(registered, [city.id]);

@@ -47,7 +47,7 @@ const cpuSeconds = async (work: () => Promise<unknown>) => {
   return (used.user + used.system) / 1e6;
 };
 
-const handler = () => import('../shared/bus/country-stats.ts');
+const handler = () => import('../shared/bus/use-cases/country-stats.ts');
 
 const scanFile = async (path: string) =>
   (await handler()).totalsOfStream(createReadStream(path, { highWaterMark: CHUNK }));

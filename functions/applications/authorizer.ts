@@ -4,8 +4,8 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { identify } from '../../shared/applications/identify.ts';
 import { bearerToken } from '../../shared/applications/keys.ts';
+import { identify } from '../../shared/applications/use-cases/identify.ts';
 import { type AuthContext, decideAccess, type RouteAuth, toAuthContext } from '../../shared/core/auth.ts';
 import { env } from '../../shared/core/env.ts';
 import { logger, tracing } from '../../shared/core/observability.ts';

@@ -1,5 +1,5 @@
-import { countryStats } from '../../shared/bus/country-stats.ts';
 import { countryStatsQuery } from '../../shared/bus/schemas.ts';
+import { countryStats } from '../../shared/bus/use-cases/country-stats.ts';
 import { env } from '../../shared/core/env.ts';
 import { httpRoute, ok } from '../../shared/core/http.ts';
 

@@ -1,6 +1,6 @@
 import type { Context, SQSRecord } from 'aws-lambda';
-import { fetchCity } from '../../shared/bus/fetch-city.ts';
 import { fetchCityMessage } from '../../shared/bus/schemas.ts';
+import { fetchCity } from '../../shared/bus/use-cases/fetch-city.ts';
 import { env } from '../../shared/core/env.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
 

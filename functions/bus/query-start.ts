@@ -1,5 +1,5 @@
-import { startQuery } from '../../shared/bus/queries.ts';
 import { statsQueryRequest } from '../../shared/bus/schemas.ts';
+import { startQuery } from '../../shared/bus/use-cases/queries.ts';
 import { accepted, httpRoute } from '../../shared/core/http.ts';
 
 export const handler = httpRoute({ body: statsQueryRequest }, async ({ body }) => {

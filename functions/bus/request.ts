@@ -1,5 +1,5 @@
-import { requestJob } from '../../shared/bus/jobs.ts';
 import { processRequestQuery } from '../../shared/bus/schemas.ts';
+import { requestJob } from '../../shared/bus/use-cases/jobs.ts';
 import { accepted, httpRoute } from '../../shared/core/http.ts';
 
 export const handler = httpRoute({ query: processRequestQuery }, async ({ query }) => {

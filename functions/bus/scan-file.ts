@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { scanFile } from '../../shared/bus/queries.ts';
 import { scanFileMessage } from '../../shared/bus/schemas.ts';
+import { scanFile } from '../../shared/bus/use-cases/queries.ts';
 import { env } from '../../shared/core/env.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
 

@@ -1,6 +1,6 @@
 import { httpRoute, ok } from '../../shared/core/http.ts';
-import { aggregateDataset } from '../../shared/datasets/datasets.ts';
 import { aggregateQuery, datasetIdPath } from '../../shared/datasets/schemas.ts';
+import { aggregateDataset } from '../../shared/datasets/use-cases/datasets.ts';
 
 export const handler = httpRoute(
   { path: datasetIdPath, query: aggregateQuery },

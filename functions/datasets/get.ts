@@ -1,6 +1,6 @@
 import { httpRoute, ok } from '../../shared/core/http.ts';
-import { describeDataset } from '../../shared/datasets/datasets.ts';
 import { datasetIdPath, ownerQuery } from '../../shared/datasets/schemas.ts';
+import { describeDataset } from '../../shared/datasets/use-cases/datasets.ts';
 
 export const handler = httpRoute(
   { path: datasetIdPath, query: ownerQuery },

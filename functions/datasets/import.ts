@@ -1,6 +1,6 @@
 import type { Context, SQSRecord } from 'aws-lambda';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { createdObjectKeys, importUpload } from '../../shared/datasets/datasets.ts';
+import { createdObjectKeys, importUpload } from '../../shared/datasets/use-cases/datasets.ts';
 
 // Powertools hands the Lambda context to the record handler: the import's claim lasts as long as
 // this invocation can run.

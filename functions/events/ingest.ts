@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { accepted, httpRoute } from '../../shared/core/http.ts';
 import { metrics } from '../../shared/core/observability.ts';
 import { ingestQuery } from '../../shared/events/schemas.ts';
-import { requireSomeAccepted, submitEvents } from '../../shared/events/submit.ts';
+import { requireSomeAccepted, submitEvents } from '../../shared/events/use-cases/submit.ts';
 
 export const handler = httpRoute(
   { body: z.unknown(), query: ingestQuery, metrics: true },

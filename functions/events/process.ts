@@ -1,8 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
 import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
+import { outcomesOfMessage, storeAll } from '../../shared/events/use-cases/processing.ts';
 
 export const handler = sqsConsumer(
   async (record) => {

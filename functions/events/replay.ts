@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { replayPage } from '../../shared/events/replay.ts';
+import { replayPage } from '../../shared/events/use-cases/replay.ts';
 
 export const handler = sqsConsumer(
   async (record) => {

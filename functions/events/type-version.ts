@@ -1,6 +1,6 @@
 import { created, httpRoute } from '../../shared/core/http.ts';
 import { typeOwnerQuery, typePath, typeVersionBody } from '../../shared/events/schemas.ts';
-import { registerVersion } from '../../shared/events/type-use-cases.ts';
+import { registerVersion } from '../../shared/events/use-cases/types.ts';
 
 export const handler = httpRoute(
   { body: typeVersionBody, query: typeOwnerQuery, path: typePath },

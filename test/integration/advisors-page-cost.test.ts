@@ -6,7 +6,7 @@ import { type Cost, meterDynamo } from './page-cost.ts';
 
 let stack: TestStack;
 let repository: typeof import('../../shared/advisors/repository.ts');
-let useCases: typeof import('../../shared/advisors/use-cases.ts');
+let useCases: typeof import('../../shared/advisors/use-cases/assignment.ts');
 let concurrency: typeof import('../../shared/core/concurrency.ts');
 let measure: (page: () => Promise<unknown>) => Promise<Cost>;
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   measure = await meterDynamo(stack, ['advisors']);
   repository = await import('../../shared/advisors/repository.ts');
-  useCases = await import('../../shared/advisors/use-cases.ts');
+  useCases = await import('../../shared/advisors/use-cases/assignment.ts');
   concurrency = await import('../../shared/core/concurrency.ts');
 }, 60_000);
 afterAll(async () => {

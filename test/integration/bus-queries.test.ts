@@ -149,7 +149,7 @@ describe('statistics beyond the synchronous budget', () => {
 describe('scan tasks, run against the stack as a redelivering queue would run them', () => {
   // The domain code itself, with the operator's credentials against the stack's emulators: the test
   // controls the order of deliveries, a redelivery while the query is still running included.
-  let queries: typeof import('../../shared/bus/queries.ts');
+  let queries: typeof import('../../shared/bus/use-cases/queries.ts');
   let repository: typeof import('../../shared/bus/query-repository.ts');
   let files: import('../../shared/bus/repository.ts').CityDay[];
   beforeAll(async () => {
@@ -163,9 +163,9 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
       [BUCKET_ENV_NAME]: localNames.bucket,
       [queueEnvName('busQueryScan')]: 'unused: tasks are handed over directly',
     });
-    queries = await import('../../shared/bus/queries.ts');
+    queries = await import('../../shared/bus/use-cases/queries.ts');
     repository = await import('../../shared/bus/query-repository.ts');
-    files = await (await import('../../shared/bus/country-stats.ts')).filesOfRange(
+    files = await (await import('../../shared/bus/use-cases/country-stats.ts')).filesOfRange(
       '2024-03-01',
       '2024-03-01',
     );

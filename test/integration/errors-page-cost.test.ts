@@ -9,14 +9,14 @@ import { type Cost, meterDynamo } from './page-cost.ts';
 
 let stack: TestStack;
 let measure: (page: () => Promise<unknown>) => Promise<Cost>;
-let listing: typeof import('../../shared/events/listing.ts');
+let listing: typeof import('../../shared/events/use-cases/listing.ts');
 let repository: typeof import('../../shared/events/repository.ts');
 let schemas: typeof import('../../shared/events/schemas.ts');
 
 beforeAll(async () => {
   stack = await startTestStack();
   measure = await meterDynamo(stack, ['events']);
-  listing = await import('../../shared/events/listing.ts');
+  listing = await import('../../shared/events/use-cases/listing.ts');
   repository = await import('../../shared/events/repository.ts');
   schemas = await import('../../shared/events/schemas.ts');
 }, 60_000);

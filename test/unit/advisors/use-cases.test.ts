@@ -10,7 +10,7 @@ beforeAll(() => {
 beforeEach(() => {
   ddb.reset();
 });
-const useCases = () => import('../../../shared/advisors/use-cases.ts');
+const useCases = () => import('../../../shared/advisors/use-cases/assignment.ts');
 const advisorKey = { pk: 'ADVISOR#adv_1', sk: 'ADVISOR' };
 const clientKey = { pk: 'CLIENT#cl_1', sk: 'CLIENT' };
 const clientItem = { id: 'cl_1', first_name: 'Rue', last_name: 'Bennett', total_cents: 0 };

@@ -36,7 +36,7 @@ const message = { job_id: 'j1', date: '2024-03-01', city: { id: 7, name: 'Madrid
 
 describe('fetching a city', () => {
   test('an error before the last receive goes back to SQS and records nothing', async () => {
-    const { fetchCity } = await import('../../../shared/bus/fetch-city.ts');
+    const { fetchCity } = await import('../../../shared/bus/use-cases/fetch-city.ts');
     ddb.on(GetCommand).resolves({ Item: jobItem() });
     ddb.on(UpdateCommand).rejects(throttled());
     await expect(fetchCity(message, () => 60_000, false)).rejects.toThrow('slow down');
@@ -45,7 +45,7 @@ describe('fetching a city', () => {
   });
 
   test('on the last receive the city is recorded failed and the job ends', async () => {
-    const { fetchCity } = await import('../../../shared/bus/fetch-city.ts');
+    const { fetchCity } = await import('../../../shared/bus/use-cases/fetch-city.ts');
     ddb.on(GetCommand).resolves({ Item: jobItem() });
     ddb
       .on(UpdateCommand)

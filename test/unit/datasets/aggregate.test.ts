@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { journeyChunks } from '../../../local/datasets/gen-journeys.ts';
 import { aggregate } from '../../../shared/datasets/aggregate.ts';
-import { readDataset } from '../../../shared/datasets/datasets.ts';
 import { type Catalogue, ExtractBuilder } from '../../../shared/datasets/extract.ts';
+import { readDataset } from '../../../shared/datasets/use-cases/datasets.ts';
 
 // Expected values come from a direct computation over the records as JSON.parse reads each chunk
 // of the generated file, with a textbook describe(); the code under test reads the whole file with

@@ -19,7 +19,7 @@ beforeEach(() => {
   s3.on(PutObjectCommand).resolves({});
   s3.on(DeleteObjectCommand).resolves({});
 });
-const useCases = () => import('../../../shared/datasets/datasets.ts');
+const useCases = () => import('../../../shared/datasets/use-cases/datasets.ts');
 const lifecycle = () => import('../../../shared/datasets/lifecycle.ts');
 const conditionFailed = () => Object.assign(new Error('no'), { name: 'ConditionalCheckFailedException' });
 const KEY = 'datasets/uploads/d1';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { classify } from '../../../shared/events/classify.ts';
-import { storeAll } from '../../../shared/events/processing.ts';
+import { storeAll } from '../../../shared/events/use-cases/processing.ts';
 
 const received = '2024-05-01T12:00:00.000Z';
 const base = {

@@ -370,7 +370,7 @@ describe('enqueue', () => {
 
 describe('the sample SQS event', () => {
   test('is a message the consumer understands', async () => {
-    const { outcomesOfMessage } = await import('../../../shared/events/processing.ts');
+    const { outcomesOfMessage } = await import('../../../shared/events/use-cases/processing.ts');
     const sample = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );

@@ -35,7 +35,7 @@ const POINT = {
 
 describe('storing a datapoint', () => {
   test('is a put conditional on the user-minute + instant key being new, then its minute is enqueued', async () => {
-    const { recordDatapoint } = await import('../../../shared/locations/ingest.ts');
+    const { recordDatapoint } = await import('../../../shared/locations/use-cases/ingest.ts');
     ddb.on(PutCommand).resolves({});
     sqs.on(SendMessageCommand).resolves({});
     const result = await recordDatapoint(POINT, '2021-01-01T00:00:00.000Z');
@@ -58,14 +58,14 @@ describe('storing a datapoint', () => {
   });
 
   test('a point already stored at that instant is a duplicate, not an error', async () => {
-    const { recordDatapoint } = await import('../../../shared/locations/ingest.ts');
+    const { recordDatapoint } = await import('../../../shared/locations/use-cases/ingest.ts');
     ddb.on(PutCommand).rejects(conditionFailed());
     sqs.on(SendMessageCommand).resolves({});
     expect((await recordDatapoint(POINT, 'now')).status).toBe('duplicate');
   });
 
   test('a failing table is not mistaken for a duplicate', async () => {
-    const { recordDatapoint } = await import('../../../shared/locations/ingest.ts');
+    const { recordDatapoint } = await import('../../../shared/locations/use-cases/ingest.ts');
     ddb.on(PutCommand).rejects(Object.assign(new Error('slow down'), { name: 'ThrottlingException' }));
     await expect(recordDatapoint(POINT, 'now')).rejects.toThrow('slow down');
   });
@@ -73,7 +73,7 @@ describe('storing a datapoint', () => {
 
 describe('bulk import', () => {
   test('counts stored and duplicate points and enqueues each user-minute once, 50 to a message', async () => {
-    const { importRows } = await import('../../../shared/locations/ingest.ts');
+    const { importRows } = await import('../../../shared/locations/use-cases/ingest.ts');
     const rows = Array.from({ length: 52 }, (_, i) => ({
       input: {
         timestamp: new Date(Date.UTC(2017, 0, 1, 0, i, 30)).toISOString(),
@@ -129,7 +129,7 @@ describe('the averaging consumer', () => {
   ];
 
   test('recomputes a minute named several times in a batch once, from a consistent read', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'u', minute: '2017-01-01T00:00:00Z' };
@@ -161,7 +161,7 @@ describe('the averaging consumer', () => {
   });
 
   test('reads every page of a busy minute', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb
       .on(QueryCommand)
       .resolvesOnce({ Items: [points[0]!], LastEvaluatedKey: { pk: 'x', sk: 'y' } })
@@ -172,14 +172,14 @@ describe('the averaging consumer', () => {
   });
 
   test('a newer average already written is kept, and the message still succeeds', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).rejects(conditionFailed());
     expect(await recomputeMinutes([record('1', { minutes: [{ user_id: 'u', minute: 'm' }] })])).toEqual([]);
   });
 
   test('only the messages of a minute that failed, and malformed ones, are reported as failures', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#bad#m' } }).rejects(new Error('boom'));
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#good#m' } }).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
@@ -203,7 +203,7 @@ describe('skipping minutes a recompute already covered', () => {
   const points = [{ lat: 1, long: 1, accuracy: 1, speed: null }];
 
   test('a message sent well before the last successful recompute of its minute started is not read again', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'backlog', minute: 'm' };
@@ -214,7 +214,7 @@ describe('skipping minutes a recompute already covered', () => {
   });
 
   test('a message sent after (or within a second before) the last recompute started is recomputed', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const minute = { user_id: 'fresh', minute: 'm' };
@@ -225,7 +225,7 @@ describe('skipping minutes a recompute already covered', () => {
   });
 
   test('a recompute that failed covers nothing', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/recompute.ts');
+    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
     ddb.on(QueryCommand).resolves({ Items: points });
     ddb.on(PutCommand).rejectsOnce(new Error('throttled')).resolves({});
     const minute = { user_id: 'flaky', minute: 'm' };

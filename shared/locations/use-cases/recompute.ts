@@ -1,8 +1,8 @@
 import type { SQSRecord } from 'aws-lambda';
-import { mapBounded } from '../core/concurrency.ts';
-import { logger } from '../core/observability.ts';
-import { minuteAverage } from './averages.ts';
-import { minuteId, minutePoints, parseMinuteMessage, saveAverage, type UserMinute } from './repository.ts';
+import { mapBounded } from '../../core/concurrency.ts';
+import { logger } from '../../core/observability.ts';
+import { minuteAverage } from '../averages.ts';
+import { minuteId, minutePoints, parseMinuteMessage, saveAverage, type UserMinute } from '../repository.ts';
 
 // The averaging consumer's logic, apart from ingest so its bundle does not carry the zone lookup.
 const RECOMPUTE_CONCURRENCY = 4;

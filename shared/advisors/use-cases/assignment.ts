@@ -1,8 +1,8 @@
-import { conflict, notFound } from '../core/errors.ts';
-import { advisorRecords, clientRecords, planImport } from './import-plan.ts';
-import { loadStoredContent, saveImport } from './import-store.ts';
-import { advisorAvailability, type Move, moveClient } from './repository.ts';
-import type { ClientSummary, ImportFile, ImportResult } from './schemas.ts';
+import { conflict, notFound } from '../../core/errors.ts';
+import { advisorRecords, clientRecords, planImport } from '../import-plan.ts';
+import { loadStoredContent, saveImport } from '../import-store.ts';
+import { advisorAvailability, type Move, moveClient } from '../repository.ts';
+import type { ClientSummary, ImportFile, ImportResult } from '../schemas.ts';
 
 /** Upserts the file's clients and advisors by natural key; only new or changed ones are written. */
 export const importAdvisorsData = async (file: ImportFile): Promise<ImportResult> => {

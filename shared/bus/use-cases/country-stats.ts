@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
-import { mapBounded } from '../core/concurrency.ts';
-import { rangeTooLarge } from '../core/errors.ts';
-import { datesBetween } from './dates.ts';
-import { DepartureScanner, type DepartureTotals } from './departures.ts';
-import { type CityDay, cityDaysOf, openObject } from './repository.ts';
-import type { CountryDay, CountryStats } from './schemas.ts';
+import { mapBounded } from '../../core/concurrency.ts';
+import { rangeTooLarge } from '../../core/errors.ts';
+import { datesBetween } from '../dates.ts';
+import { DepartureScanner, type DepartureTotals } from '../departures.ts';
+import { type CityDay, cityDaysOf, openObject } from '../repository.ts';
+import type { CountryDay, CountryStats } from '../schemas.ts';
 
 // Per-country daily statistics, computed from the stored files on every request: each file is streamed
 // through the departure scanner, a few at a time, and only running totals are kept. With more than one

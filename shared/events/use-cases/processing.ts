@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { classify, type Outcome } from './classify.ts';
-import { loadRegistry } from './registry.ts';
-import type { Claim } from './repository.ts';
-import type { EventErrorCode } from './schemas.ts';
+import { classify, type Outcome } from '../classify.ts';
+import { loadRegistry } from '../registry.ts';
+import type { Claim } from '../repository.ts';
+import type { EventErrorCode } from '../schemas.ts';
 
 const ingestMessage = z.object({
   application_id: z.string().min(1),

@@ -1,7 +1,7 @@
-import type { Caller } from '../core/auth.ts';
-import { secretValue } from '../core/secrets.ts';
-import { hashToken, sameToken } from './keys.ts';
-import { findByKeyHash } from './repository.ts';
+import type { Caller } from '../../core/auth.ts';
+import { secretValue } from '../../core/secrets.ts';
+import { hashToken, sameToken } from '../keys.ts';
+import { findByKeyHash } from '../repository.ts';
 
 // Key look-ups are cached per container for up to AUTH_CACHE_TTL_SECONDS (≤ 60): the bound API.md
 // gives for a deleted key to stop working. The local runtime sets it to 0.

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { type Caller, ownerScope } from '../core/auth.ts';
-import { type ErrorDetail, validationError } from '../core/errors.ts';
-import { checkEnvelopes, eventsOfBody, ingestResponse, packMessages } from './ingest.ts';
-import { enqueue } from './queue.ts';
-import { recordRejected } from './repository.ts';
-import type { IngestResult } from './schemas.ts';
+import { type Caller, ownerScope } from '../../core/auth.ts';
+import { type ErrorDetail, validationError } from '../../core/errors.ts';
+import { checkEnvelopes, eventsOfBody, ingestResponse, packMessages } from '../ingest.ts';
+import { enqueue } from '../queue.ts';
+import { recordRejected } from '../repository.ts';
+import type { IngestResult } from '../schemas.ts';
 
 /** POST /events: queues the well-formed events and records the rejected ones; resolves once both are durable. */
 export const submitEvents = async (caller: Caller, requestedApp: string | undefined, body: unknown) => {

@@ -1,7 +1,7 @@
-import type { Caller } from '../core/auth.ts';
-import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { conflict, forbidden, notFound } from '../core/errors.ts';
-import type { Page } from '../core/validation.ts';
+import type { Caller } from '../../core/auth.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { conflict, forbidden, notFound } from '../../core/errors.ts';
+import type { Page } from '../../core/validation.ts';
 import {
   addVersion,
   createType,
@@ -11,8 +11,14 @@ import {
   readType,
   setMode,
   type TypeHead,
-} from './type-repository.ts';
-import { BUILTIN_CREATED_AT, BUILTIN_JSON_SCHEMAS, compileSchema, GLOBAL_OWNER, type Mode } from './types.ts';
+} from '../type-repository.ts';
+import {
+  BUILTIN_CREATED_AT,
+  BUILTIN_JSON_SCHEMAS,
+  compileSchema,
+  GLOBAL_OWNER,
+  type Mode,
+} from '../types.ts';
 
 interface TypeRef {
   category: string;

@@ -1,8 +1,8 @@
 import { PassThrough, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { logger } from '../core/observability.ts';
-import { withRetries } from '../core/retry.ts';
-import { DepartureScanner, InvalidDepartures } from './departures.ts';
+import { logger } from '../../core/observability.ts';
+import { withRetries } from '../../core/retry.ts';
+import { DepartureScanner, InvalidDepartures } from '../departures.ts';
 import {
   deleteObject,
   finishJob,
@@ -14,9 +14,9 @@ import {
   putCityDay,
   recordCity,
   storeCityDay,
-} from './repository.ts';
-import type { FetchCityMessage, Job } from './schemas.ts';
-import { isTransient, openCityStats } from './upstream.ts';
+} from '../repository.ts';
+import type { FetchCityMessage, Job } from '../schemas.ts';
+import { isTransient, openCityStats } from '../upstream.ts';
 
 export const FETCH_POLICY = { attempts: 6, baseMs: 250, capMs: 8000 };
 const ATTEMPT_TIMEOUT_MS = 300_000;

@@ -1,11 +1,11 @@
-import { type Caller, ownerScope } from '../core/auth.ts';
-import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { validationError } from '../core/errors.ts';
-import type { Page } from '../core/validation.ts';
-import { queryErrors, queryEvents, readCounters } from './repository.ts';
-import type { ErrorsQuery, EventError, EventsQuery, StoredEvent, SummaryQuery } from './schemas.ts';
-import { type Summary, summarize, summaryRange } from './summary.ts';
-import { timeKey } from './timestamps.ts';
+import { type Caller, ownerScope } from '../../core/auth.ts';
+import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
+import { validationError } from '../../core/errors.ts';
+import type { Page } from '../../core/validation.ts';
+import { queryErrors, queryEvents, readCounters } from '../repository.ts';
+import type { ErrorsQuery, EventError, EventsQuery, StoredEvent, SummaryQuery } from '../schemas.ts';
+import { type Summary, summarize, summaryRange } from '../summary.ts';
+import { timeKey } from '../timestamps.ts';
 
 // Across applications a time range alone is read one UTC day partition after another, so it needs
 // both ends and a bounded span (a page over an empty span still reads each of its days).

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { withRetries } from '../core/retry.ts';
+import { withRetries } from '../../core/retry.ts';
 import {
   claimDate,
   deleteJob,
@@ -10,9 +10,9 @@ import {
   isActive,
   jobOfDate,
   putJob,
-} from './repository.ts';
-import type { Job } from './schemas.ts';
-import { fetchCities, isTransient } from './upstream.ts';
+} from '../repository.ts';
+import type { Job } from '../schemas.ts';
+import { fetchCities, isTransient } from '../upstream.ts';
 
 // Registers the job of a date. The API answers within API Gateway's 30 s, so the city list gets a few
 // short attempts; the long work happens per city, behind the queue.

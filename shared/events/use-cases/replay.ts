@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import * as z from 'zod';
-import { type Caller, ownerScope } from '../core/auth.ts';
-import { sqs } from '../core/aws/sqs.ts';
-import { mapBounded } from '../core/concurrency.ts';
-import { queueUrl } from '../core/env.ts';
-import { notFound, validationError } from '../core/errors.ts';
-import { classify } from './classify.ts';
-import { loadRegistry } from './registry.ts';
-import { completePage, createJob, type ReplayJob, readJob } from './replay-repository.ts';
-import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from './repository.ts';
-import type { ReplayBody, ReplayStatus } from './schemas.ts';
-import { timeKey } from './timestamps.ts';
+import { type Caller, ownerScope } from '../../core/auth.ts';
+import { sqs } from '../../core/aws/sqs.ts';
+import { mapBounded } from '../../core/concurrency.ts';
+import { queueUrl } from '../../core/env.ts';
+import { notFound, validationError } from '../../core/errors.ts';
+import { classify } from '../classify.ts';
+import { loadRegistry } from '../registry.ts';
+import { completePage, createJob, type ReplayJob, readJob } from '../replay-repository.ts';
+import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from '../repository.ts';
+import type { ReplayBody, ReplayStatus } from '../schemas.ts';
+import { timeKey } from '../timestamps.ts';
 
 // A replay walks the matched error records newest first, one page per queue message: each message
 // re-validates its page, records the page's counts on the job (once: conditioned on the page) and

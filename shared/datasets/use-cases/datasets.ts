@@ -1,12 +1,12 @@
-import type { Caller } from '../core/auth.ts';
-import { ownerScope } from '../core/auth.ts';
-import { env } from '../core/env.ts';
-import { conflict, notFound, validationError } from '../core/errors.ts';
-import { logger } from '../core/observability.ts';
-import { aggregate } from './aggregate.ts';
-import { type Catalogue, ExtractBuilder, type ExtractSink } from './extract.ts';
-import { importFailed, visibleState } from './lifecycle.ts';
-import { DatasetSyntaxError, readRecords } from './reader.ts';
+import type { Caller } from '../../core/auth.ts';
+import { ownerScope } from '../../core/auth.ts';
+import { env } from '../../core/env.ts';
+import { conflict, notFound, validationError } from '../../core/errors.ts';
+import { logger } from '../../core/observability.ts';
+import { aggregate } from '../aggregate.ts';
+import { type Catalogue, ExtractBuilder, type ExtractSink } from '../extract.ts';
+import { importFailed, visibleState } from '../lifecycle.ts';
+import { DatasetSyntaxError, readRecords } from '../reader.ts';
 import {
   claimImport,
   createReadyDataset,
@@ -23,8 +23,8 @@ import {
   openUpload,
   releaseImport,
   uploadIdOf,
-} from './repository.ts';
-import { type Dataset, UPLOAD_URL_SECONDS } from './schemas.ts';
+} from '../repository.ts';
+import { type Dataset, UPLOAD_URL_SECONDS } from '../schemas.ts';
 
 // The feature's use cases; handlers call these, these call the pure modules and the repository.
 

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { notFound } from '../core/errors.ts';
-import { logger } from '../core/observability.ts';
-import { filesOfRange, statsOfRange, sumBytes, totalsOfObject } from './country-stats.ts';
-import { InvalidDepartures } from './departures.ts';
+import { notFound } from '../../core/errors.ts';
+import { logger } from '../../core/observability.ts';
+import { InvalidDepartures } from '../departures.ts';
 import {
   enqueueScans,
   failQuery,
@@ -14,8 +13,9 @@ import {
   putResult,
   recordPartial,
   succeedQuery,
-} from './query-repository.ts';
-import type { ScanFileMessage, StatsQuery } from './schemas.ts';
+} from '../query-repository.ts';
+import type { ScanFileMessage, StatsQuery } from '../schemas.ts';
+import { filesOfRange, statsOfRange, sumBytes, totalsOfObject } from './country-stats.ts';
 
 // Asynchronous statistics over ranges of any size, as a scatter-gather: the start fixes the file set
 // and sends one scan task per file; each task stores its file's exact partial totals once; the task

@@ -1,7 +1,7 @@
-import { mapBounded } from '../core/concurrency.ts';
-import { type BulkRow, planImport } from './bulk.ts';
-import type { Datapoint } from './datapoint.ts';
-import { enqueueMinutes, storePoint } from './repository.ts';
+import { mapBounded } from '../../core/concurrency.ts';
+import { type BulkRow, planImport } from '../bulk.ts';
+import type { Datapoint } from '../datapoint.ts';
+import { enqueueMinutes, storePoint } from '../repository.ts';
 
 const IMPORT_CONCURRENCY = 32;
 
