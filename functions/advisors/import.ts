@@ -1,5 +1,5 @@
 import { importFile } from '../../shared/advisors/schemas.ts';
-import { importAdvisorsData } from '../../shared/advisors/use-cases/assignment.ts';
+import { importAdvisorsData } from '../../shared/advisors/use-cases/import.ts';
 import { httpRoute, ok } from '../../shared/core/http.ts';
 
 // A 10,000-client file is ~1.5 MB of JSON; Lambda's synchronous payload limit is 6 MB.

@@ -1,7 +1,7 @@
-import { listClients } from '../../shared/advisors/repository.ts';
+import { clientsPage } from '../../shared/advisors/use-cases/listing.ts';
 import { httpRoute, ok } from '../../shared/core/http.ts';
 import { pageQuery } from '../../shared/core/validation.ts';
 
 export const handler = httpRoute({ query: pageQuery }, async ({ query }) =>
-  ok(await listClients(query.limit, query.cursor)),
+  ok(await clientsPage(query.limit, query.cursor)),
 );

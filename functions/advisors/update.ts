@@ -1,10 +1,7 @@
-import { setAvailability } from '../../shared/advisors/repository.ts';
 import { advisorIdPath, availabilityBody } from '../../shared/advisors/schemas.ts';
-import { notFound } from '../../shared/core/errors.ts';
+import { updateAvailability } from '../../shared/advisors/use-cases/availability.ts';
 import { httpRoute, ok } from '../../shared/core/http.ts';
 
-export const handler = httpRoute({ path: advisorIdPath, body: availabilityBody }, async ({ path, body }) => {
-  const advisor = await setAvailability(path.advisor_id, body.available);
-  if (!advisor) throw notFound('No such advisor');
-  return ok(advisor);
-});
+export const handler = httpRoute({ path: advisorIdPath, body: availabilityBody }, async ({ path, body }) =>
+  ok(await updateAvailability(path.advisor_id, body.available)),
+);

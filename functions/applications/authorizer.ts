@@ -4,8 +4,7 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import { bearerToken } from '../../shared/applications/keys.ts';
-import { identify } from '../../shared/applications/use-cases/identify.ts';
+import { callerOfHeader } from '../../shared/applications/use-cases/identify.ts';
 import { type AuthContext, decideAccess, type RouteAuth, toAuthContext } from '../../shared/core/auth.ts';
 import { env } from '../../shared/core/env.ts';
 import { logger, tracing } from '../../shared/core/observability.ts';
@@ -22,7 +21,7 @@ export const handler = middy<
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .handler(async (event) => {
     const required = routeAuth[event.routeKey] ?? 'admin';
-    const token = bearerToken(event.headers?.authorization ?? event.headers?.Authorization);
-    const caller = token ? await identify(token, env.AUTH_CACHE_TTL_SECONDS) : undefined;
+    const header = event.headers?.authorization ?? event.headers?.Authorization;
+    const caller = await callerOfHeader(header, env.AUTH_CACHE_TTL_SECONDS);
     return { isAuthorized: true, context: toAuthContext(decideAccess(required, caller), caller) };
   });

@@ -1,7 +1,7 @@
-import { listApplications } from '../../shared/applications/repository.ts';
+import { applicationsPage } from '../../shared/applications/use-cases/applications.ts';
 import { httpRoute, ok } from '../../shared/core/http.ts';
 import { pageQuery } from '../../shared/core/validation.ts';
 
 export const handler = httpRoute({ query: pageQuery }, async ({ query }) =>
-  ok(await listApplications(query.limit, query.cursor)),
+  ok(await applicationsPage(query.limit, query.cursor)),
 );

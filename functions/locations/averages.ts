@@ -1,8 +1,7 @@
 import { httpRoute, ok } from '../../shared/core/http.ts';
-import { listAverages } from '../../shared/locations/repository.ts';
 import { averagesPath, averagesQuery } from '../../shared/locations/schemas.ts';
+import { averagesOf } from '../../shared/locations/use-cases/averages.ts';
 
-export const handler = httpRoute({ path: averagesPath, query: averagesQuery }, async ({ path, query }) => {
-  const page = await listAverages(path.user_id, query);
-  return ok({ user_id: path.user_id, items: page.items, next_cursor: page.next_cursor });
-});
+export const handler = httpRoute({ path: averagesPath, query: averagesQuery }, async ({ path, query }) =>
+  ok(await averagesOf(path.user_id, query)),
+);

@@ -1,10 +1,8 @@
 import * as z from 'zod';
 import { httpRoute, ok } from '../../shared/core/http.ts';
-import { requireDatapoint } from '../../shared/locations/datapoint.ts';
-import { recordDatapoint } from '../../shared/locations/use-cases/ingest.ts';
+import { putDatapoint } from '../../shared/locations/use-cases/ingest.ts';
 
-// The body is validated by requireDatapoint, which names each offending field (unknown ones included).
-export const handler = httpRoute({ body: z.unknown() }, async ({ body }) => {
-  const now = new Date();
-  return ok(await recordDatapoint(requireDatapoint(body, now.getTime()), now.toISOString()));
-});
+// The body is validated by the use case, which names each offending field (unknown ones included).
+export const handler = httpRoute({ body: z.unknown() }, async ({ body }) =>
+  ok(await putDatapoint(body, new Date())),
+);

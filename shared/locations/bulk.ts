@@ -11,7 +11,6 @@ import { MAX_JSON_DEPTH } from '../core/json-bytes.ts';
 import { checkDatapoint, type Datapoint } from './datapoint.ts';
 
 export const MAX_ROWS = 10_000;
-export const MAX_BYTES = 5 * 1024 * 1024;
 
 export const CSV_COLUMNS = ['timestamp', 'lat', 'long', 'accuracy', 'speed', 'user_id'] as const;
 const NUMERIC = new Set(['lat', 'long', 'accuracy', 'speed']);

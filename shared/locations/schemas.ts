@@ -2,6 +2,9 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { pageQuery, rangeInOrder } from '../core/validation.ts';
 
+/** The largest bulk import body (JSON or CSV). */
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+
 const USER_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 const TIMESTAMP_DOC =
   '`YYYY-MM-DD HH:MM:SS[.ffffff]` without a zone is the local wall-clock time at (lat, long), converted ' +

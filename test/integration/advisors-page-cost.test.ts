@@ -7,6 +7,7 @@ import { type Cost, meterDynamo } from './page-cost.ts';
 let stack: TestStack;
 let repository: typeof import('../../shared/advisors/repository.ts');
 let useCases: typeof import('../../shared/advisors/use-cases/assignment.ts');
+let importing: typeof import('../../shared/advisors/use-cases/import.ts');
 let concurrency: typeof import('../../shared/core/concurrency.ts');
 let measure: (page: () => Promise<unknown>) => Promise<Cost>;
 
@@ -15,6 +16,7 @@ beforeAll(async () => {
   measure = await meterDynamo(stack, ['advisors']);
   repository = await import('../../shared/advisors/repository.ts');
   useCases = await import('../../shared/advisors/use-cases/assignment.ts');
+  importing = await import('../../shared/advisors/use-cases/import.ts');
   concurrency = await import('../../shared/core/concurrency.ts');
 }, 60_000);
 afterAll(async () => {
@@ -34,7 +36,7 @@ const addClients = async (from: number, perAdvisor: number) => {
     })),
   );
   const { importFile } = await import('../../shared/advisors/schemas.ts');
-  await useCases.importAdvisorsData(
+  await importing.importAdvisorsData(
     importFile.parse({
       clients,
       financial_advisors: advisorNames.map((name) => ({ name, focus_areas: ['cost'] })),

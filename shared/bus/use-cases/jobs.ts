@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { notFound } from '../../core/errors.ts';
 import { withRetries } from '../../core/retry.ts';
+import type { Page } from '../../core/validation.ts';
 import {
   claimDate,
   deleteJob,
@@ -7,8 +9,10 @@ import {
   expireJob,
   failJob,
   finishJob,
+  getJob,
   isActive,
   jobOfDate,
+  listJobs,
   putJob,
 } from '../repository.ts';
 import type { Job } from '../schemas.ts';
@@ -67,3 +71,13 @@ export const requestJob = async (date: string): Promise<Job> => {
   }
   throw new Error(`could not settle the job of ${date}: its owner kept changing`);
 };
+
+/** GET /process-request/{job_id}: the job as it stands now. */
+export const jobStatus = async (jobId: string): Promise<Job> => {
+  const job = await getJob(jobId);
+  if (!job) throw notFound(`No job ${jobId}`);
+  return job;
+};
+
+/** GET /process-request: one page of the jobs, newest first. */
+export const jobsPage = (limit: number, cursor?: string): Promise<Page<Job>> => listJobs(limit, cursor);

@@ -1,6 +1,6 @@
 import { mapBounded } from '../../core/concurrency.ts';
-import { type BulkRow, planImport } from '../bulk.ts';
-import type { Datapoint } from '../datapoint.ts';
+import { type BulkRow, bulkRows, planImport } from '../bulk.ts';
+import { type Datapoint, requireDatapoint } from '../datapoint.ts';
 import { enqueueMinutes, storePoint } from '../repository.ts';
 
 const IMPORT_CONCURRENCY = 32;
@@ -28,3 +28,11 @@ export const importRows = async (rows: BulkRow[], nowMs: number) => {
   await enqueueMinutes(plan.points);
   return { stored, duplicates: plan.points.length - stored + plan.repeats, rejected: plan.rejected };
 };
+
+/** PUT /location: the body checked field by field (unknown ones too), then stored as received `now`. */
+export const putDatapoint = (body: unknown, now: Date) =>
+  recordDatapoint(requireDatapoint(body, now.getTime()), now.toISOString());
+
+/** POST /locations: a JSON array or a CSV of datapoints, by its content type. */
+export const importBody = (raw: Buffer, contentType: string, nowMs: number) =>
+  importRows(bulkRows(raw, contentType), nowMs);

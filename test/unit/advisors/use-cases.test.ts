@@ -1,7 +1,13 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
-import { transactionCanceled } from '../helpers/aws-errors.ts';
+import { conditionFailed, transactionCanceled } from '../helpers/aws-errors.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 beforeAll(() => {
@@ -42,5 +48,22 @@ describe('assigning an advisor', () => {
     const { unassignAdvisor } = await useCases();
     ddb.on(GetCommand).resolves({});
     await expect(unassignAdvisor('cl_1')).rejects.toMatchObject({ status: 404 });
+  });
+});
+
+describe('an advisor that does not exist', () => {
+  const noSuchAdvisor = { status: 404, code: 'not_found', message: 'No such advisor' };
+
+  test('changing its availability is a 404 not_found', async () => {
+    const { updateAvailability } = await import('../../../shared/advisors/use-cases/availability.ts');
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({});
+    await expect(updateAvailability('adv_1', false)).rejects.toMatchObject(noSuchAdvisor);
+  });
+
+  test('listing its clients is a 404 not_found', async () => {
+    const { advisorClientsPage } = await import('../../../shared/advisors/use-cases/listing.ts');
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await expect(advisorClientsPage('adv_1', 10)).rejects.toMatchObject(noSuchAdvisor);
   });
 });
