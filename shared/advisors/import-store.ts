@@ -1,6 +1,7 @@
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
+import { Unprocessed, untilNoneLeft } from '../core/retry.ts';
 import { type ClientState, type ClientUpdate, type UpdateBatch, updateBatches } from './book.ts';
 import {
   type AdvisorContent,
@@ -11,17 +12,7 @@ import {
   planImport,
 } from './import-plan.ts';
 import { clientShard, keys, table } from './keys.ts';
-import {
-  backoff,
-  batchGet,
-  bookChange,
-  CONDITION_FAILED,
-  CONTENTION,
-  cancellationCodes,
-  contended,
-  type Item,
-  isTransient,
-} from './store.ts';
+import { batchGet, bookChange, CONDITION_FAILED, CONTENTION, type Item, retryableCodes } from './store.ts';
 
 // The import's reads and writes. A client's content changes in a transaction with its advisor's book
 // and is conditioned on the assignment and total it was read with, so a concurrent assignment, another
@@ -126,7 +117,6 @@ interface BatchOutcome {
   lost: ClientRecord[];
   /** Updates cancelled only with the others or by contention: to go again as they are. */
   again: ClientUpdate[];
-  contended: boolean;
 }
 
 const writeBatch = async (batch: UpdateBatch): Promise<BatchOutcome> => {
@@ -139,34 +129,29 @@ const writeBatch = async (batch: UpdateBatch): Promise<BatchOutcome> => {
         ],
       }),
     );
-    return { lost: [], again: [], contended: false };
+    return { lost: [], again: [] };
   } catch (err) {
-    const codes = cancellationCodes(err);
-    if (!codes?.every((code) => code === CONDITION_FAILED || isTransient(code))) throw err;
+    const codes = retryableCodes(err);
     return {
       lost: batch.updates.filter((_, i) => codes[i] === CONDITION_FAILED).map((u) => u.record),
       again: batch.updates.filter((_, i) => codes[i] !== CONDITION_FAILED),
-      contended: contended(codes),
     };
   }
 };
 
 /** Applies content updates with their books, 4 transactions in flight, until none is left. */
-const updateClients = async (updates: ClientUpdate[]) => {
-  let pending = updates;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    if (attempt > CONTENTION.attempts) {
-      throw new Error(
-        `${pending.length} client updates still contended after ${CONTENTION.attempts} attempts`,
-      );
-    }
-    const outcomes = await mapBounded(updateBatches(pending), 4, writeBatch);
-    const lost = outcomes.flatMap((o) => o.lost);
-    const reread = lost.length > 0 ? updatesAgainst(lost, await loadClients(lost.map((c) => c.id))) : [];
-    pending = [...outcomes.flatMap((o) => o.again), ...reread];
-    if (outcomes.some((o) => o.contended)) await backoff(attempt);
-  }
-};
+const updateClients = (updates: ClientUpdate[]) =>
+  untilNoneLeft(
+    CONTENTION,
+    updates,
+    async (pending) => {
+      const outcomes = await mapBounded(updateBatches(pending), 4, writeBatch);
+      const lost = outcomes.flatMap((o) => o.lost);
+      const reread = lost.length > 0 ? updatesAgainst(lost, await loadClients(lost.map((c) => c.id))) : [];
+      return [...outcomes.flatMap((o) => o.again), ...reread];
+    },
+    'client updates contended',
+  );
 
 /** Clients found to exist after all: their content goes the update way, against what is stored now. */
 const refreshClients = async (records: ClientRecord[]) =>
@@ -186,31 +171,38 @@ const createEach = async <T>(
   itemOf: (entity: T) => Item,
   otherwise: (existing: T[]) => Promise<unknown>,
 ) => {
-  let pending = chunk;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: pending.map((entity) => ({
-            Put: {
-              TableName: table(),
-              Item: itemOf(entity),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          })),
-        }),
-      );
-      return;
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (!codes?.every((code) => code === CONDITION_FAILED || isTransient(code))) throw err;
-      if (attempt === CONTENTION.attempts) throw err;
-      const existing = pending.filter((_, i) => codes[i] === CONDITION_FAILED);
-      if (existing.length > 0) await otherwise(existing);
-      pending = pending.filter((_, i) => codes[i] !== CONDITION_FAILED);
-      // Only when something else held the items: a condition failure is no reason to wait.
-      if (contended(codes)) await backoff(attempt);
-    }
+  let cancelled: unknown;
+  try {
+    await untilNoneLeft(
+      CONTENTION,
+      chunk,
+      async (pending) => {
+        try {
+          await dynamo.send(
+            new TransactWriteCommand({
+              TransactItems: pending.map((entity) => ({
+                Put: {
+                  TableName: table(),
+                  Item: itemOf(entity),
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              })),
+            }),
+          );
+          return [];
+        } catch (err) {
+          const codes = retryableCodes(err);
+          cancelled = err;
+          const existing = pending.filter((_, i) => codes[i] === CONDITION_FAILED);
+          if (existing.length > 0) await otherwise(existing);
+          return pending.filter((_, i) => codes[i] !== CONDITION_FAILED);
+        }
+      },
+      'entities to create',
+    );
+  } catch (err) {
+    // Contention that never passed: the import fails with what DynamoDB said last.
+    throw err instanceof Unprocessed ? cancelled : err;
   }
 };
 

@@ -1,23 +1,14 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure } from '../core/dynamo.ts';
+import { updateIfExists } from '../core/dynamo.ts';
+import { withRetries } from '../core/retry.ts';
 import type { Page } from '../core/validation.ts';
 import { CLIENT_SHARDS, keys, table } from './keys.ts';
 import { fromCents } from './money.ts';
 import type { Advisor, AdvisorClient, ClientSummary } from './schemas.ts';
 import { mergeShards } from './sharded-page.ts';
-import {
-  backoff,
-  batchGet,
-  bookChange,
-  CONDITION_FAILED,
-  CONTENTION,
-  cancellationCodes,
-  contended,
-  type Item,
-  isTransient,
-} from './store.ts';
+import { batchGet, bookChange, CONDITION_FAILED, CONTENTION, type Item, retryableCodes } from './store.ts';
 
 // Listings and assignments. Every page is one Query of the index that serves it (or one per shard of
 // the client listing) plus the books of the advisors on it: its cost follows the page, not the data.
@@ -98,25 +89,16 @@ export const listAdvisors = async (
 
 /** The advisor after the change, or undefined when there is none. */
 export const setAvailability = async (id: string, available: boolean): Promise<Advisor | undefined> => {
-  try {
-    const [out, book] = await Promise.all([
-      dynamo.send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.advisor(id),
-          UpdateExpression: 'SET available = :available, gsi1pk = :pk',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':available': available, ':pk': keys.availability(available) },
-          ReturnValues: 'ALL_NEW',
-        }),
-      ),
-      getItem(keys.book(id)),
-    ]);
-    return toAdvisor(out.Attributes ?? {}, book);
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
-  }
+  const [advisor, book] = await Promise.all([
+    updateIfExists({
+      TableName: table(),
+      Key: keys.advisor(id),
+      UpdateExpression: 'SET available = :available, gsi1pk = :pk',
+      ExpressionAttributeValues: { ':available': available, ':pk': keys.availability(available) },
+    }),
+    getItem(keys.book(id)),
+  ]);
+  return advisor && toAdvisor(advisor, book);
 };
 
 // The shards are merged by gsi2sk (last#first#id, unique), which is also the cursor: the page after it.
@@ -197,6 +179,14 @@ const moveActions = (client: Item, to: string | undefined) => {
   ];
 };
 
+/** A move that lost to a concurrent one: it goes again from where the winner left the client. */
+class Contended extends Error {
+  constructor(cause: unknown) {
+    super('The client was moved by a concurrent request', { cause });
+    this.name = 'Contended';
+  }
+}
+
 /**
  * Gives the client the advisor `to` (undefined: none). Concurrent moves of one client serialise on its
  * item's condition: the loser reads the client again and moves it from where the winner left it, so
@@ -204,23 +194,30 @@ const moveActions = (client: Item, to: string | undefined) => {
  * alone, which makes a repeated request change nothing.
  */
 export const moveClient = async (clientId: string, to: string | undefined): Promise<Move> => {
-  for (let attempt = 1; attempt <= CONTENTION.attempts; attempt++) {
-    const client = await getItem(keys.client(clientId));
-    if (!client) return { refused: 'no-client' };
-    const moved = toClientSummary({ ...client, advisor_id: to });
-    if (client.advisor_id === to) return { client: moved };
-    try {
-      await dynamo.send(new TransactWriteCommand({ TransactItems: moveActions(client, to) }));
-      return { client: moved };
-    } catch (err) {
-      const codes = cancellationCodes(err);
-      if (!codes?.every((code) => code === CONDITION_FAILED || isTransient(code))) throw err;
-      if (to !== undefined && codes[1] === CONDITION_FAILED) return { refused: 'unavailable' };
-      // Whoever won may still be at it: a random pause keeps the losers from meeting again at once.
-      if (codes[0] === CONDITION_FAILED || contended(codes)) await backoff(attempt);
-    }
+  try {
+    return await withRetries(
+      CONTENTION,
+      async (): Promise<Move> => {
+        const client = await getItem(keys.client(clientId));
+        if (!client) return { refused: 'no-client' };
+        const moved = toClientSummary({ ...client, advisor_id: to });
+        if (client.advisor_id === to) return { client: moved };
+        try {
+          await dynamo.send(new TransactWriteCommand({ TransactItems: moveActions(client, to) }));
+          return { client: moved };
+        } catch (err) {
+          const codes = retryableCodes(err);
+          if (to !== undefined && codes[1] === CONDITION_FAILED) return { refused: 'unavailable' };
+          // Whoever won may still be at it: the policy's random pause keeps the losers apart.
+          throw new Contended(err);
+        }
+      },
+      (err) => err instanceof Contended,
+    );
+  } catch (err) {
+    if (err instanceof Contended) return { refused: 'contended' };
+    throw err;
   }
-  return { refused: 'contended' };
 };
 
 export interface AdvisorClientsPage extends Page<AdvisorClient> {

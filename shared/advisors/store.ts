@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchGetCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
@@ -13,32 +12,33 @@ export type Item = Record<string, NativeAttributeValue>;
 /**
  * The feature's one retry policy, for what another attempt can fix: transactions cancelled by
  * contention or throttling, conditions that lost to a concurrent write, keys BatchGetItem left
- * unprocessed. Capped, with full jitter, in the shape of shared/core/retry.ts; the loops that reread
- * between attempts wait through `backoff`, the same formula.
+ * unprocessed. Every loop that rereads and goes again runs under it through shared/core/retry.ts.
  */
 export const CONTENTION: RetryPolicy = { attempts: 10, baseMs: 20, capMs: 1000 };
-
-/** The wait after the `attempt`-th call (1-based): uniform in [0, min(cap, base·2^(attempt-1))]. */
-export const backoff = (attempt: number) =>
-  sleep(Math.random() * Math.min(CONTENTION.capMs, CONTENTION.baseMs * 2 ** (attempt - 1)));
 
 /** The cancellation code of an action whose condition failed. */
 export const CONDITION_FAILED = 'ConditionalCheckFailed';
 /** Why an action of a cancelled transaction may go again: none of its own, or contention that passes. */
 const TRANSIENT = new Set(['None', 'TransactionConflict', 'ThrottlingError']);
-export const isTransient = (code: string) => TRANSIENT.has(code);
+const isTransient = (code: string) => TRANSIENT.has(code);
 
 /** Each action's cancellation code, in order, if `err` is a cancelled transaction. */
-export const cancellationCodes = (err: unknown): string[] | undefined => {
+const cancellationCodes = (err: unknown): string[] | undefined => {
   const { name, CancellationReasons } = err as { name?: string; CancellationReasons?: { Code?: string }[] };
   return name === 'TransactionCanceledException'
     ? (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
     : undefined;
 };
 
-/** Whether a cancelled transaction held anything another writer had: a reason to wait before going again. */
-export const contended = (codes: string[]) =>
-  codes.some((code) => code !== 'None' && code !== CONDITION_FAILED);
+/**
+ * Each action's cancellation code when another attempt of the transaction may succeed (every code is
+ * a lost condition or transient); any other error, or a cancellation for another reason, is thrown.
+ */
+export const retryableCodes = (err: unknown): string[] => {
+  const codes = cancellationCodes(err);
+  if (!codes?.every((code) => code === CONDITION_FAILED || isTransient(code))) throw err;
+  return codes;
+};
 
 // BatchGetItem takes at most 100 keys and may hand back some unprocessed under load.
 export const batchGet = async (

@@ -1,6 +1,6 @@
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { batchGetAll, isConditionFailure } from '../core/dynamo.ts';
+import { batchGetAll, queryAll, updateIfExists } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
 import { BUILTIN_CREATED_AT, BUILTIN_JSON_SCHEMAS, builtinSchema, GLOBAL_OWNER, type Mode } from './types.ts';
 
@@ -144,21 +144,12 @@ export const readVersions = async (
 
 /** A type with every version, oldest first; undefined if it does not exist. */
 export const readType = async (owner: string, category: string, name: string) => {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.type(owner, category, name) },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.type(owner, category, name) },
+    ConsistentRead: true,
+  });
   const headItem = items.find((i) => i.sk === 'HEAD');
   if (headItem) {
     return { head: toHead(headItem), versions: items.filter((i) => i.sk !== 'HEAD').map(toVersion) };
@@ -321,23 +312,14 @@ export const setMode = async (
       if (!cancelledByCondition(err)) throw err;
     }
   }
-  try {
-    const out = await dynamo.send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.head(owner, category, name),
-        UpdateExpression: 'SET #mode = :mode',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#mode': 'mode' },
-        ExpressionAttributeValues: { ':mode': mode },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes ? toHead(out.Attributes) : undefined;
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
-  }
+  const head = await updateIfExists({
+    TableName: table(),
+    Key: keys.head(owner, category, name),
+    UpdateExpression: 'SET #mode = :mode',
+    ExpressionAttributeNames: { '#mode': 'mode' },
+    ExpressionAttributeValues: { ':mode': mode },
+  });
+  return head && toHead(head);
 };
 
 /** The stored heads of one owner, in (category, name) order from `from` on; `limit` at most. */
@@ -361,22 +343,15 @@ export const ownerOrder = (head: Pick<TypeHead, 'category' | 'name'>) =>
 /** The distinct names of a category's types among `owners` (every owner when undefined), stored or built in. */
 export const namesInCategory = async (category: string, owners?: string[]): Promise<string[]> => {
   const names = new Set<string>(Object.keys(builtinCategory(category)));
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': keys.byCategory(category) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      if (!owners || owners.includes(item.owner as string)) names.add(item.name as string);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.byCategory(category) },
+  });
+  for (const item of items) {
+    if (!owners || owners.includes(item.owner as string)) names.add(item.name as string);
+  }
   return [...names];
 };
 
