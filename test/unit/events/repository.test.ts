@@ -25,6 +25,7 @@ beforeEach(() => {
   sqs.reset();
 });
 const repository = () => import('../../../shared/events/repository.ts');
+const eventQueries = () => import('../../../shared/events/event-queries.ts');
 const cancelled = (...codes: string[]) =>
   Object.assign(new Error('cancelled'), {
     name: 'TransactionCanceledException',
@@ -156,7 +157,8 @@ describe('events repository', () => {
   });
 
   test('a category query merges its types in time order and pages after the last key', async () => {
-    const { queryEvents, claimOutcome } = await repository();
+    const { queryEvents } = await eventQueries();
+    const { claimOutcome } = await repository();
     ddb.on(PutCommand).resolves({});
     const items: Record<string, Record<string, unknown>> = {};
     for (const [id, name, ts] of [
@@ -186,7 +188,8 @@ describe('events repository', () => {
   });
 
   test('across applications a time range reads its days in order and resumes on the cursor day', async () => {
-    const { queryEvents, claimOutcome } = await repository();
+    const { queryEvents } = await eventQueries();
+    const { claimOutcome } = await repository();
     ddb.on(PutCommand).resolves({});
     const copies: Record<string, unknown>[] = [];
     for (const [app, id, ts] of [
@@ -228,7 +231,7 @@ describe('events repository', () => {
   });
 
   test('across applications a session or a type reads its shared partition', async () => {
-    const { queryEvents } = await repository();
+    const { queryEvents } = await eventQueries();
     ddb.on(QueryCommand).resolves({ Items: [] });
     await queryEvents({ sessionId: 's1' }, 10);
     await queryEvents({ category: 'page interaction', name: 'pageview' }, 10);
@@ -243,7 +246,7 @@ describe('events repository', () => {
   });
 
   test('a category without types reads only its type listing', async () => {
-    const { queryEvents } = await repository();
+    const { queryEvents } = await eventQueries();
     ddb.on(QueryCommand).resolves({ Items: [] });
     expect(await queryEvents({ applicationId: 'app', category: 'mouse' }, 10)).toEqual({
       items: [],
@@ -253,7 +256,7 @@ describe('events repository', () => {
   });
 
   test("a category's own and global types are merged; another application's are not", async () => {
-    const { queryEvents } = await repository();
+    const { queryEvents } = await eventQueries();
     ddb.on(QueryCommand).callsFake((input) =>
       input.IndexName === 'gsi2' && input.ExpressionAttributeValues[':pk'] === 'ETC#mouse'
         ? {
