@@ -1,4 +1,5 @@
-import { readHeads, readVersions, type TypeHead } from './type-repository.ts';
+import type { TypeHead } from './type-keys.ts';
+import { readHeads, readVersions } from './type-repository.ts';
 import {
   builtinSchema,
   builtinValidator,

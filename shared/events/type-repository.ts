@@ -1,94 +1,22 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { batchGetAll, queryAll, updateIfExists } from '../core/dynamo.ts';
-import { tableName } from '../core/env.ts';
+import { type RetryPolicy, withRetries } from '../core/retry.ts';
+import {
+  builtinHead,
+  builtinPuts,
+  headItem,
+  keys,
+  type TypeHead,
+  type TypeVersion,
+  table,
+  toHead,
+  toVersion,
+  versionItem,
+} from './type-keys.ts';
 import { BUILTIN_CREATED_AT, BUILTIN_JSON_SCHEMAS, builtinSchema, GLOBAL_OWNER, type Mode } from './types.ts';
 
-// Event types live in the events table. One partition per type (owner + category + name) holds its
-// head (mode, latest version) and its immutable versions, so one Query reads a type whole and one
-// BatchGetItem the heads a message needs. Heads are listed per owner (gsi1, by category then name)
-// and per category across owners (gsi2: the names a category query of events must merge).
-// Category and name are URI-encoded in keys: they may contain the `#` that separates key parts.
-// A built-in type is stored only once it changes (a new version, a mode): until then its head is the
-// code's (types.ts), and the first change writes head and version 1 with it.
-const enc = encodeURIComponent;
-const keys = {
-  type: (owner: string, category: string, name: string) => `ET#${owner}#${enc(category)}#${enc(name)}`,
-  head: (owner: string, category: string, name: string) => ({
-    pk: keys.type(owner, category, name),
-    sk: 'HEAD',
-  }),
-  version: (owner: string, category: string, name: string, version: number) => ({
-    pk: keys.type(owner, category, name),
-    sk: `V#${String(version).padStart(6, '0')}`,
-  }),
-  byOwner: (owner: string) => `ETO#${owner}`,
-  ownerOrder: (category: string, name: string) => `${enc(category)}#${enc(name)}`,
-  byCategory: (category: string) => `ETC#${enc(category)}`,
-  categoryOrder: (name: string, owner: string) => `${enc(name)}#${owner}`,
-};
-
-const table = () => tableName('events');
-
-export interface TypeHead {
-  owner: string;
-  category: string;
-  name: string;
-  mode: Mode;
-  latest_version: number;
-  created_at: string;
-}
-
-export interface TypeVersion {
-  version: number;
-  schema: unknown;
-  created_at: string;
-}
-
-const toHead = (item: Record<string, unknown>): TypeHead => ({
-  owner: item.owner as string,
-  category: item.category as string,
-  name: item.name as string,
-  mode: item.mode as Mode,
-  latest_version: item.latest_version as number,
-  created_at: item.created_at as string,
-});
-
-const toVersion = (item: Record<string, unknown>): TypeVersion => ({
-  version: item.version as number,
-  schema: JSON.parse(item.schema as string),
-  created_at: item.created_at as string,
-});
-
-const builtinHead = (category: string, name: string): TypeHead | undefined =>
-  builtinSchema(category, name)
-    ? {
-        owner: GLOBAL_OWNER,
-        category,
-        name,
-        mode: 'enforce',
-        latest_version: 1,
-        created_at: BUILTIN_CREATED_AT,
-      }
-    : undefined;
-
-const headItem = (head: TypeHead) => ({
-  ...keys.head(head.owner, head.category, head.name),
-  kind: 'type',
-  ...head,
-  gsi1pk: keys.byOwner(head.owner),
-  gsi1sk: keys.ownerOrder(head.category, head.name),
-  gsi2pk: keys.byCategory(head.category),
-  gsi2sk: keys.categoryOrder(head.name, head.owner),
-});
-
-const versionItem = (head: Pick<TypeHead, 'owner' | 'category' | 'name'>, version: TypeVersion) => ({
-  ...keys.version(head.owner, head.category, head.name, version.version),
-  kind: 'type_version',
-  version: version.version,
-  schema: JSON.stringify(version.schema),
-  created_at: version.created_at,
-});
+// The event types' reads and writes; type-keys.ts has their layout, keys and items.
 
 const cancelledByCondition = (err: unknown) =>
   (err as Error).name === 'TransactionCanceledException' &&
@@ -191,7 +119,8 @@ export const createType = async (head: TypeHead, schema: unknown): Promise<boole
   }
 };
 
-const ATTEMPTS = 5;
+/** Concurrent additions of a version to one type: the loser rereads the head and takes the next number. */
+const VERSION_RACE: RetryPolicy = { attempts: 5, baseMs: 40, capMs: 320 };
 
 /**
  * Adds the next version: the head's `latest_version` moves from N to N+1 and version N+1 is written
@@ -204,53 +133,36 @@ export const addVersion = async (
   name: string,
   schema: unknown,
   now: string,
-): Promise<(TypeVersion & { head: TypeHead }) | undefined> => {
-  for (let attempt = 1; ; attempt++) {
-    const stored = await dynamo.send(
-      new GetCommand({ TableName: table(), Key: keys.head(owner, category, name), ConsistentRead: true }),
-    );
-    const current = stored.Item
-      ? toHead(stored.Item)
-      : owner === GLOBAL_OWNER
-        ? builtinHead(category, name)
-        : undefined;
-    if (!current) return undefined;
-    const next = current.latest_version + 1;
-    const head = { ...current, latest_version: next };
-    const version = { version: next, schema, created_at: now };
-    const writes = stored.Item
-      ? [
-          {
-            Update: {
-              TableName: table(),
-              Key: keys.head(owner, category, name),
-              UpdateExpression: 'SET latest_version = :next',
-              ConditionExpression: 'latest_version = :current',
-              ExpressionAttributeValues: { ':next': next, ':current': current.latest_version },
+): Promise<(TypeVersion & { head: TypeHead }) | undefined> =>
+  withRetries(
+    VERSION_RACE,
+    async () => {
+      const stored = await dynamo.send(
+        new GetCommand({ TableName: table(), Key: keys.head(owner, category, name), ConsistentRead: true }),
+      );
+      const current = stored.Item
+        ? toHead(stored.Item)
+        : owner === GLOBAL_OWNER
+          ? builtinHead(category, name)
+          : undefined;
+      if (!current) return undefined;
+      const next = current.latest_version + 1;
+      const head = { ...current, latest_version: next };
+      const version = { version: next, schema, created_at: now };
+      const writes = stored.Item
+        ? [
+            {
+              Update: {
+                TableName: table(),
+                Key: keys.head(owner, category, name),
+                UpdateExpression: 'SET latest_version = :next',
+                ConditionExpression: 'latest_version = :current',
+                ExpressionAttributeValues: { ':next': next, ':current': current.latest_version },
+              },
             },
-          },
-        ]
-      : [
-          // A built-in's first change stores it: its head and its version 1 as the code defines them.
-          {
-            Put: {
-              TableName: table(),
-              Item: headItem(head),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-          {
-            Put: {
-              TableName: table(),
-              Item: versionItem(head, {
-                version: 1,
-                schema: builtinSchema(category, name),
-                created_at: BUILTIN_CREATED_AT,
-              }),
-            },
-          },
-        ];
-    try {
+          ]
+        : // A built-in's first change stores it as the code defines it.
+          builtinPuts(head);
       await dynamo.send(
         new TransactWriteCommand({
           TransactItems: [
@@ -266,13 +178,9 @@ export const addVersion = async (
         }),
       );
       return { ...version, head };
-    } catch (err) {
-      const lost = cancelledByCondition(err) || (err as Error).name === 'TransactionConflictException';
-      if (!lost || attempt === ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, 20 * 2 ** attempt * Math.random()));
-    }
-  }
-};
+    },
+    (err) => cancelledByCondition(err) || (err as Error).name === 'TransactionConflictException',
+  );
 
 /** Sets the mode of a type; undefined when it does not exist. */
 export const setMode = async (
@@ -285,29 +193,7 @@ export const setMode = async (
   if (builtin) {
     // Stores the built-in first if it never changed; a lost race means it is stored already.
     try {
-      await dynamo.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: table(),
-                Item: headItem(builtin),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: table(),
-                Item: versionItem(builtin, {
-                  version: 1,
-                  schema: builtinSchema(category, name),
-                  created_at: BUILTIN_CREATED_AT,
-                }),
-              },
-            },
-          ],
-        }),
-      );
+      await dynamo.send(new TransactWriteCommand({ TransactItems: builtinPuts(builtin) }));
     } catch (err) {
       if (!cancelledByCondition(err)) throw err;
     }

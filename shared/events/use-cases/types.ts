@@ -2,6 +2,7 @@ import type { Caller } from '../../core/auth.ts';
 import { decodeCursor, encodeCursor } from '../../core/cursor.ts';
 import { conflict, forbidden, notFound } from '../../core/errors.ts';
 import type { Page } from '../../core/validation.ts';
+import type { TypeHead } from '../type-keys.ts';
 import {
   addVersion,
   createType,
@@ -10,7 +11,6 @@ import {
   readHead,
   readType,
   setMode,
-  type TypeHead,
 } from '../type-repository.ts';
 import {
   BUILTIN_CREATED_AT,
