@@ -1,48 +1,15 @@
-import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { Upload } from '@aws-sdk/lib-storage';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { s3 } from '../core/aws/s3.ts';
-import { sqs } from '../core/aws/sqs.ts';
-import { chunks } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
-import { isConditionFailure, queryAll } from '../core/dynamo.ts';
-import { bucketName, env, queueUrl, tableName } from '../core/env.ts';
+import { isConditionFailure } from '../core/dynamo.ts';
+import { env } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
+import { keys, table } from './keys.ts';
 import { jobAsOf } from './liveness.ts';
-import type { FetchCityMessage, Job, JobStatus, UpstreamCity } from './schemas.ts';
+import type { Job, JobStatus } from './schemas.ts';
 
-// Every read and write of the bus feature's jobs and stored city-days. Table `bus`:
-//   JOB#<job_id> / JOB          the job: counters, its city ids, the sets of city ids done and failed
-//                               (a city is counted once however often its message is delivered), and
-//                               when it last made progress; gsi1 (JOBS / <created_at>#<job_id>) lists
-//                               the jobs newest first. That key is shared by every job, but jobs are
-//                               created one per requested date, far below a partition's 1,000 writes/s.
-//   DATE#<date> / JOB           the claim: which job owns the date (one active job per date)
-//   DATE#<date> / CITY#<id>     a stored city-day: its country, object key and size, and the generation
-//                               of the job that stored it — the city→country mapping of that date, read
-//                               by the statistics with one Query per date
-// S3: bus/<date>/<job_id>/<city_id>.json, the upstream's bytes as received. Keyed by job, so a late
-// message of an old job can only write its own objects, never those a newer job's city-day points to.
+// The jobs: their items and the claims of their dates (keys.ts has the layout).
 
-const keys = {
-  job: (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' }),
-  jobListing: (job: Pick<Job, 'created_at' | 'job_id'>) => ({
-    gsi1pk: 'JOBS',
-    gsi1sk: generationOf(job),
-  }),
-  claim: (date: string) => ({ pk: `DATE#${date}`, sk: 'JOB' }),
-  cityDay: (date: string, cityId: number) => ({ pk: `DATE#${date}`, sk: `CITY#${cityId}` }),
-  cityDayPrefix: 'CITY#',
-  object: (date: string, jobId: string, cityId: number) => `bus/${date}/${jobId}/${cityId}.json`,
-};
-
-/** Orders the jobs of a date: a later job's generation sorts after an earlier one's. */
-const generationOf = (job: Pick<Job, 'created_at' | 'job_id'>) => `${job.created_at}#${job.job_id}`;
-
-const table = () => tableName('bus');
 const ACTIVE: JobStatus[] = ['queued', 'running'];
 
 const stallSeconds = () => {
@@ -181,23 +148,6 @@ export const claimDate = async (date: string, jobId: string, previousJobId?: str
   }
 };
 
-export const enqueueCities = async (jobId: string, date: string, cities: UpstreamCity[]) => {
-  for (const batch of chunks(cities, 10)) {
-    const entries = batch.map((c) => {
-      const message: FetchCityMessage = {
-        job_id: jobId,
-        date,
-        city: { id: c.id, name: c.name, country: c.country },
-      };
-      return { Id: String(c.id), MessageBody: JSON.stringify(message) };
-    });
-    const out = await sqs.send(
-      new SendMessageBatchCommand({ QueueUrl: queueUrl('busFetch'), Entries: entries }),
-    );
-    if (out.Failed?.length) throw new Error(`could not queue ${out.Failed.length} cities of job ${jobId}`);
-  }
-};
-
 export const markRunning = async (jobId: string) => {
   try {
     await dynamo.send(
@@ -324,125 +274,4 @@ export const expireJob = async (reading: JobReading): Promise<boolean> => {
     if (isConditionFailure(err)) return false;
     throw err;
   }
-};
-
-/** Where a job stores a city-day. */
-export const objectKey = (date: string, jobId: string, cityId: number) => keys.object(date, jobId, cityId);
-
-/**
- * Streams a city-day into S3 as a multipart upload: parts of 8 MiB, two in flight, so memory stays
- * around 16 MiB whatever the size of the file.
- */
-export const storeCityDay = async (key: string, body: Readable) => {
-  const upload = new Upload({
-    client: s3,
-    params: { Bucket: bucketName(), Key: key, Body: body, ContentType: 'application/json' },
-    partSize: 8 * 1024 * 1024,
-    queueSize: 2,
-    leavePartsOnError: false,
-  });
-  await upload.done();
-};
-
-export const deleteObject = async (key: string) => {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucketName(), Key: key }));
-};
-
-// A city-day belongs to the latest job that stored it: a write by an older job is refused, and a job
-// forgets only an older job's city-day (never its own, which a redelivered message may fail to fetch).
-const NOT_NEWER = 'attribute_not_exists(pk) OR attribute_not_exists(generation) OR generation <= :generation';
-const OLDER = 'attribute_not_exists(generation) OR generation < :generation';
-
-export interface CityDay {
-  date: string;
-  city_id: number;
-  country: string;
-  key: string;
-  /** Size of the stored object: what the statistics budget and the query progress count. */
-  bytes: number;
-}
-
-/**
- * Records that a city-day is stored (the statistics read only recorded ones), unless a newer job of the
- * date recorded it already. Returns whether it was recorded, and the object it replaced, if any.
- */
-export const putCityDay = async (
-  date: string,
-  city: { id: number; name: string; country: string },
-  job: Pick<Job, 'job_id' | 'created_at'>,
-  stored: { key: string; bytes: number },
-): Promise<{ recorded: boolean; replacedKey?: string }> => {
-  try {
-    const out = await dynamo.send(
-      new PutCommand({
-        TableName: table(),
-        Item: {
-          ...keys.cityDay(date, city.id),
-          date,
-          city_id: city.id,
-          city_name: city.name,
-          country: city.country,
-          key: stored.key,
-          bytes: stored.bytes,
-          job_id: job.job_id,
-          generation: generationOf(job),
-        },
-        ConditionExpression: NOT_NEWER,
-        ExpressionAttributeValues: { ':generation': generationOf(job) },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    const replaced = out.Attributes?.key as string | undefined;
-    return { recorded: true, replacedKey: replaced !== stored.key ? replaced : undefined };
-  } catch (err) {
-    if (isConditionFailure(err)) return { recorded: false };
-    throw err;
-  }
-};
-
-/**
- * Forgets an earlier job's city-day when this job could not fetch it (the date's data is replaced),
- * unless this job or a newer one recorded it. Returns the key of the object it pointed to, if it forgot one.
- */
-export const forgetCityDay = async (
-  date: string,
-  cityId: number,
-  job: Pick<Job, 'job_id' | 'created_at'>,
-): Promise<string | undefined> => {
-  try {
-    const out = await dynamo.send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: keys.cityDay(date, cityId),
-        ConditionExpression: OLDER,
-        ExpressionAttributeValues: { ':generation': generationOf(job) },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return out.Attributes?.key as string | undefined;
-  } catch (err) {
-    if (isConditionFailure(err)) return undefined;
-    throw err;
-  }
-};
-
-export const cityDaysOf = async (date: string): Promise<CityDay[]> => {
-  const items = await queryAll({
-    TableName: table(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': keys.claim(date).pk, ':prefix': keys.cityDayPrefix },
-    ConsistentRead: true,
-  });
-  return items.map((item) => ({
-    date,
-    city_id: item.city_id,
-    country: item.country,
-    key: item.key,
-    bytes: item.bytes ?? 0,
-  }));
-};
-
-export const openObject = async (key: string): Promise<Readable> => {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: key }));
-  return out.Body as Readable;
 };

@@ -151,7 +151,7 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
   // controls the order of deliveries, a redelivery while the query is still running included.
   let queries: typeof import('../../shared/bus/use-cases/queries.ts');
   let repository: typeof import('../../shared/bus/query-repository.ts');
-  let files: import('../../shared/bus/repository.ts').CityDay[];
+  let files: import('../../shared/bus/city-days.ts').CityDay[];
   beforeAll(async () => {
     Object.assign(process.env, {
       DYNAMODB_ENDPOINT: stack.endpoints.dynamodb,

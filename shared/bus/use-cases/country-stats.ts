@@ -3,9 +3,9 @@ import type { Readable } from 'node:stream';
 import { isMainThread, type MessagePort, parentPort, Worker, workerData } from 'node:worker_threads';
 import { mapBounded } from '../../core/concurrency.ts';
 import { rangeTooLarge } from '../../core/errors.ts';
+import { type CityDay, cityDaysOf, openObject } from '../city-days.ts';
 import { datesBetween } from '../dates.ts';
 import { DepartureScanner, type DepartureTotals } from '../departures.ts';
-import { type CityDay, cityDaysOf, openObject } from '../repository.ts';
 import type { CountryDay, CountryStats } from '../schemas.ts';
 
 // Per-country daily statistics, computed from the stored files on every request: each file is streamed

@@ -2,19 +2,9 @@ import { PassThrough, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { logger } from '../../core/observability.ts';
 import { withRetries } from '../../core/retry.ts';
+import { deleteObject, forgetCityDay, objectKey, putCityDay, storeCityDay } from '../city-days.ts';
 import { DepartureScanner, InvalidDepartures } from '../departures.ts';
-import {
-  deleteObject,
-  finishJob,
-  forgetCityDay,
-  getJob,
-  isActive,
-  markRunning,
-  objectKey,
-  putCityDay,
-  recordCity,
-  storeCityDay,
-} from '../repository.ts';
+import { finishJob, getJob, isActive, markRunning, recordCity } from '../repository.ts';
 import type { FetchCityMessage, Job } from '../schemas.ts';
 import { isTransient, openCityStats } from '../upstream.ts';
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.ts';
 import { withRetries } from '../../core/retry.ts';
 import type { Page } from '../../core/validation.ts';
+import { enqueueCities } from '../queue.ts';
 import {
   claimDate,
   deleteJob,
-  enqueueCities,
   expireJob,
   failJob,
   finishJob,
