@@ -1,34 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { presigningS3, s3 } from '../core/aws/s3.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
-import { bucketName, tableName } from '../core/env.ts';
-import type { Catalogue, ExtractSink, ObjectReader } from './extract.ts';
+import { tableName } from '../core/env.ts';
+import type { Catalogue } from './extract.ts';
+import { deleteUpload, presignUpload, storeCatalogue, storeSource } from './files.ts';
 import { type DatasetError, type DatasetStatus, UPLOAD_URL_SECONDS } from './schemas.ts';
 
-// Metadata: one DynamoDB item per dataset. Bytes: the file and its extract in S3, under
-//   datasets/uploads/<id>                     a presigned upload (its creation notifies the import queue)
-//   datasets/<id>/source.json                 an inline upload (outside uploads/, so it starts no import)
-//   datasets/<id>/extract/<attempt>/…         the parts of one import attempt's extract (see extract.ts)
-//   datasets/<id>/extract/<attempt>/catalogue.json   written last; the item names the attempt it uses
-// Keying the extract by attempt means a stale import (one whose claim was taken over) can write
-// nothing a reader sees. Datasets imported before attempts existed keep their extract at
-// datasets/<id>/extract/… and their catalogue at datasets/<id>/catalogue.json (no `extract` on the item).
+// One DynamoDB item per dataset; its file and extract are in S3 (files.ts).
 const keys = { dataset: (id: string) => ({ pk: `DATASET#${id}`, sk: 'META' }) };
-const objects = {
-  upload: (id: string) => `datasets/uploads/${id}`,
-  source: (id: string) => `datasets/${id}/source.json`,
-  extract: (id: string, attempt: string | undefined, name: string) =>
-    attempt ? `datasets/${id}/extract/${attempt}/${name}` : `datasets/${id}/extract/${name}`,
-  catalogue: (id: string, attempt: string | undefined) =>
-    attempt ? `datasets/${id}/extract/${attempt}/catalogue.json` : `datasets/${id}/catalogue.json`,
-};
 /** The table's TTL attribute (TABLE_SHAPE.ttlAttribute in lib/resources.ts), in epoch seconds. */
 const TTL_ATTRIBUTE = 'expires_at';
-const UPLOAD_KEY = /^datasets\/uploads\/([A-Za-z0-9-]{1,64})$/;
 /** How long an upload that never arrived stays readable (as failed) after its URL expired, before TTL deletes it. */
 const EXPIRED_UPLOAD_RETENTION_SECONDS = 7 * 24 * 3600;
 
@@ -65,22 +47,6 @@ const toItem = (raw: Record<string, unknown>): DatasetItem => ({
   ...(raw.final_attempt === true ? { final_attempt: true } : {}),
 });
 
-/** The dataset id a presigned upload's object key belongs to, if it is one. */
-export const uploadIdOf = (key: string): string | undefined => UPLOAD_KEY.exec(key)?.[1];
-
-const putObject = (key: string, body: Uint8Array, contentType = 'application/octet-stream') =>
-  s3.send(new PutObjectCommand({ Bucket: bucketName(), Key: key, Body: body, ContentType: contentType }));
-
-/** Where one attempt writes its extract's parts. */
-export const extractWriter =
-  (id: string, attempt: string): ExtractSink =>
-  async (name, bytes) => {
-    await putObject(objects.extract(id, attempt, name), bytes);
-  };
-
-const storeCatalogue = (id: string, attempt: string, catalogue: Catalogue) =>
-  putObject(objects.catalogue(id, attempt), Buffer.from(JSON.stringify(catalogue)), 'application/json');
-
 export const newDatasetId = () => randomUUID();
 export const newAttemptId = () => randomUUID();
 
@@ -107,7 +73,7 @@ export const createReadyDataset = async (input: {
     bytes: input.raw.length,
     extract: input.attempt,
   };
-  await putObject(objects.source(item.id), input.raw, 'application/json');
+  await storeSource(item.id, input.raw);
   await storeCatalogue(item.id, input.attempt, input.catalogue);
   await dynamo.send(
     new PutCommand({
@@ -135,11 +101,7 @@ export const createUpload = async (input: { owner: string | null; name: string |
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
-  const uploadUrl = await getSignedUrl(
-    presigningS3,
-    new PutObjectCommand({ Bucket: bucketName(), Key: objects.upload(item.id) }),
-    { expiresIn: UPLOAD_URL_SECONDS },
-  );
+  const uploadUrl = await presignUpload(item.id);
   return { id: item.id, upload_url: uploadUrl, expires_at: new Date(expiresAt).toISOString() };
 };
 
@@ -148,39 +110,6 @@ export const getDataset = async (id: string): Promise<DatasetItem | undefined> =
     new GetCommand({ TableName: table(), Key: keys.dataset(id), ConsistentRead: true }),
   );
   return out.Item ? toItem(out.Item) : undefined;
-};
-
-const getBytes = async (key: string, range?: [number, number]): Promise<Uint8Array> => {
-  const out = await s3.send(
-    new GetObjectCommand({
-      Bucket: bucketName(),
-      Key: key,
-      // HTTP ranges are inclusive of their last byte.
-      Range: range ? `bytes=${range[0]}-${range[1] - 1}` : undefined,
-    }),
-  );
-  return out.Body!.transformToByteArray();
-};
-
-export const getCatalogue = async (item: DatasetItem): Promise<Catalogue> =>
-  JSON.parse(
-    Buffer.from(await getBytes(objects.catalogue(item.id, item.extract))).toString('utf8'),
-  ) as Catalogue;
-
-/** Reads objects (or byte ranges of them) of a ready dataset's extract, for aggregate.ts. */
-export const extractReader =
-  (item: DatasetItem): ObjectReader =>
-  (name, range) =>
-    getBytes(objects.extract(item.id, item.extract, name), range);
-
-/** Streams a presigned upload's bytes. */
-export const openUpload = async (id: string): Promise<AsyncIterable<Uint8Array>> => {
-  const out = await s3.send(new GetObjectCommand({ Bucket: bucketName(), Key: objects.upload(id) }));
-  return out.Body as AsyncIterable<Uint8Array>;
-};
-
-const deleteUpload = async (id: string) => {
-  await s3.send(new DeleteObjectCommand({ Bucket: bucketName(), Key: objects.upload(id) }));
 };
 
 /** One conditional update of a dataset item; false when the condition does not hold. */

@@ -5,6 +5,7 @@ import { conflict, notFound, validationError } from '../../core/errors.ts';
 import { logger } from '../../core/observability.ts';
 import { aggregate } from '../aggregate.ts';
 import { type Catalogue, ExtractBuilder, type ExtractSink } from '../extract.ts';
+import { extractReader, extractWriter, getCatalogue, openUpload, uploadIdOf } from '../files.ts';
 import { importFailed, visibleState } from '../lifecycle.ts';
 import { DatasetSyntaxError, readRecords } from '../reader.ts';
 import {
@@ -12,17 +13,12 @@ import {
   createReadyDataset,
   createUpload,
   type DatasetItem,
-  extractReader,
-  extractWriter,
   failImport,
   finishImport,
-  getCatalogue,
   getDataset,
   newAttemptId,
   newDatasetId,
-  openUpload,
   releaseImport,
-  uploadIdOf,
 } from '../repository.ts';
 import { type Dataset, UPLOAD_URL_SECONDS } from '../schemas.ts';
 
