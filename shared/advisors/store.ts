@@ -1,6 +1,7 @@
 import { BatchGetCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
+import { cancellationCodes } from '../core/dynamo.ts';
 import { type RetryPolicy, untilNoneLeft } from '../core/retry.ts';
 import { keys, table } from './keys.ts';
 
@@ -21,14 +22,6 @@ export const CONDITION_FAILED = 'ConditionalCheckFailed';
 /** Why an action of a cancelled transaction may go again: none of its own, or contention that passes. */
 const TRANSIENT = new Set(['None', 'TransactionConflict', 'ThrottlingError']);
 const isTransient = (code: string) => TRANSIENT.has(code);
-
-/** Each action's cancellation code, in order, if `err` is a cancelled transaction. */
-const cancellationCodes = (err: unknown): string[] | undefined => {
-  const { name, CancellationReasons } = err as { name?: string; CancellationReasons?: { Code?: string }[] };
-  return name === 'TransactionCanceledException'
-    ? (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
-    : undefined;
-};
 
 /**
  * Each action's cancellation code when another attempt of the transaction may succeed (every code is

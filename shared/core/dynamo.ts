@@ -18,6 +18,17 @@ type Item = Record<string, NativeAttributeValue>;
 export const isConditionFailure = (err: unknown): boolean =>
   (err as Error | undefined)?.name === 'ConditionalCheckFailedException';
 
+/**
+ * Each action's cancellation code, in order (`None` for an action that was fine), if `err` is a
+ * cancelled transaction; undefined for any other error.
+ */
+export const cancellationCodes = (err: unknown): string[] | undefined => {
+  const { name, CancellationReasons } = err as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return name === 'TransactionCanceledException'
+    ? (CancellationReasons ?? []).map((reason) => reason.Code ?? 'None')
+    : undefined;
+};
+
 /** Puts the item unless one with its key exists: true if it was written, false if it was already there. */
 export const putIfAbsent = async (tableName: string, item: Item): Promise<boolean> => {
   try {

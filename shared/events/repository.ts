@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { chunks } from '../core/concurrency.ts';
-import { putIfAbsent, queryAll } from '../core/dynamo.ts';
+import { cancellationCodes, putIfAbsent, queryAll } from '../core/dynamo.ts';
 import { type RetryPolicy, untilNoneLeft, withRetries } from '../core/retry.ts';
 import type { ErrorType, Outcome } from './classify.ts';
 import { mergedPage, type Partition } from './partitions.ts';
@@ -18,11 +18,6 @@ import { counterAttributes, ERROR_SHARDS, REPLAYED_ATTRIBUTE } from './summary.t
 
 // The record items' writes (each claimed once) and the error listings; their keys and layout are in
 // record-keys.ts, the event listings in event-queries.ts.
-
-const cancellationCodes = (err: unknown): (string | undefined)[] | undefined =>
-  (err as Error).name === 'TransactionCanceledException'
-    ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code)
-    : undefined;
 
 const TRANSACTION_POLICY: RetryPolicy = { attempts: 6, baseMs: 20, capMs: 640 };
 

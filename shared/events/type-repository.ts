@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { batchGetAll, queryAll, updateIfExists } from '../core/dynamo.ts';
+import { batchGetAll, cancellationCodes, queryAll, updateIfExists } from '../core/dynamo.ts';
 import { type RetryPolicy, withRetries } from '../core/retry.ts';
 import {
   builtinHead,
@@ -19,10 +19,7 @@ import { BUILTIN_CREATED_AT, BUILTIN_JSON_SCHEMAS, builtinSchema, GLOBAL_OWNER, 
 // The event types' reads and writes; type-keys.ts has their layout, keys and items.
 
 const cancelledByCondition = (err: unknown) =>
-  (err as Error).name === 'TransactionCanceledException' &&
-  ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some(
-    (r) => r.Code === 'ConditionalCheckFailed',
-  );
+  cancellationCodes(err)?.includes('ConditionalCheckFailed') === true;
 
 /** The head of a type, stored or built in; undefined if the owner has no such type. */
 export const readHead = async (
