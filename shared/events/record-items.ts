@@ -5,7 +5,7 @@ import { addOne, hourOf, shardOf } from './summary.ts';
 
 // The items a record is stored as, built from the keys (record-keys.ts): no I/O here.
 
-export const errorFields = (error: EventError, type: ErrorType) => ({
+const errorFields = (error: EventError, type: ErrorType) => ({
   id: error.id,
   application_id: error.application_id,
   code: error.code,
