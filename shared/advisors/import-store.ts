@@ -150,7 +150,7 @@ const updateClients = (updates: ClientUpdate[]) =>
       const reread = lost.length > 0 ? updatesAgainst(lost, await loadClients(lost.map((c) => c.id))) : [];
       return [...outcomes.flatMap((o) => o.again), ...reread];
     },
-    'client updates contended',
+    'contended client updates',
   );
 
 /** Clients found to exist after all: their content goes the update way, against what is stored now. */
