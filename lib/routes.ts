@@ -4,7 +4,7 @@ import { QUEUES, type QueueKey, type SecretKey, type TableKey } from './resource
 // THE manifest: every HTTP route and queue consumer, its handler file and what it may touch. The CDK
 // API stack and the local runtime both read it; adding a route means adding one entry here.
 
-export interface Access {
+interface Access {
   tables?: Partial<Record<TableKey, 'read' | 'write' | 'readwrite'>>;
   /** Queues the function sends to. */
   sends?: QueueKey[];

@@ -18,7 +18,7 @@ export const bundledDirsLocally = (settings: Pick<FunctionSettings, 'bundleFiles
     (settings.bundleFiles ?? []).map((f) => [join(TASK_ROOT, dirname(f.to)), join(ROOT, dirname(f.from))]),
   );
 
-export interface LocalEndpoints {
+interface LocalEndpoints {
   dynamodb: string;
   s3: string;
   sqs: string;

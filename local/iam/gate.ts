@@ -68,8 +68,7 @@ import {
   signatureMatches,
 } from './sigv4.ts';
 
-export type { PolicyDocument, Principal } from './aws-account.ts';
-export type { Service } from './errors.ts';
+export type { Principal } from './aws-account.ts';
 
 export interface IamGateOptions {
   service: Service;

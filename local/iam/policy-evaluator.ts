@@ -124,5 +124,3 @@ export const createPolicyEvaluator = () => {
     },
   };
 };
-
-export type PolicyEvaluator = ReturnType<typeof createPolicyEvaluator>;
