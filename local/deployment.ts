@@ -28,6 +28,8 @@ export interface DeployedFunction {
   /** AWS_LAMBDA_FUNCTION_NAME. */
   name: string;
   roleArn: string;
+  /** The Lambda runtime identifier, e.g. nodejs24.x. */
+  runtime: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
@@ -147,7 +149,9 @@ export const deployedFunctions = (
       logicalId: fn.logicalId,
       name: `${STACK_NAMES.api}-${fn.constructId}`,
       roleArn: roleArns[`${fn.roleLogicalId}.Arn`]!,
+      runtime: props.Runtime,
       environment: resolveIntrinsics<Record<string, string>>(props.Environment?.Variables ?? {}, context),
+      // Lambda's own defaults, for a template that leaves them out (the stack's functions never do).
       timeoutSeconds: props.Timeout ?? 3,
       memoryMb: props.MemorySize ?? 128,
       policies: fn.policies,

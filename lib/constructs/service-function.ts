@@ -15,7 +15,7 @@ import {
 import { physicalNames, type QueueKey, type TableKey } from '../resources.ts';
 import { FUNCTION_DEFAULTS, type FunctionSettings } from '../routes.ts';
 import type { StackResources } from '../stack-resources.ts';
-import { ESM_REQUIRE_BANNER } from './bundling.ts';
+import { BUNDLE_TARGET, ESM_REQUIRE_BANNER } from './bundling.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
@@ -90,7 +90,7 @@ export class ServiceFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
