@@ -18,8 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'eye-synth');
 
-/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
-export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export { OPERATOR_CREDENTIALS } from './iam/aws-account.ts';
 export const STACK_NAMES = { api: 'EyeApi', stateful: 'EyeStateful' } as const;
 
 /** One function as deployed, intrinsics resolved. */

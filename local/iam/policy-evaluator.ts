@@ -124,3 +124,5 @@ export const createPolicyEvaluator = () => {
     },
   };
 };
+
+export type PolicyEvaluator = ReturnType<typeof createPolicyEvaluator>;
