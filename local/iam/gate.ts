@@ -25,11 +25,10 @@
  * `enforce: false` skips steps 1-3 (plain proxy): it exists only to measure what enforcement costs.
  *
  * Wiring (the local runtime): one gate per emulator, plus startSecretsManager behind a
- * 'secretsmanager' gate. Principals: loadApiTemplate (api-template.ts) → functionPolicies →
- * functionPrincipal, one per function (its constructId is api-stack.ts's id for the handler, e.g.
- * BusFetchCity). A function gets the gates' endpoints (DYNAMODB_ENDPOINT, S3_ENDPOINT, SQS_ENDPOINT,
- * and AWS_ENDPOINT_URL_SECRETS_MANAGER, which the SDK reads itself) and its principal's key pair as
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Local resources must carry the deployed names the
+ * 'secretsmanager' gate. Principals: deployedFunctions (deployment.ts, from the synthesized stack) →
+ * functionPrincipal, one per function (functions.ts). A function gets the gates' endpoints
+ * (DYNAMODB_ENDPOINT, S3_ENDPOINT, SQS_ENDPOINT, SECRETS_MANAGER_ENDPOINT) and its principal's key
+ * pair as AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Local resources must carry the deployed names the
  * policies name (the bucket is <prefix>-data-000000000000-us-east-1 in the synthesized stack).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
