@@ -34,11 +34,11 @@ const schema = z.object({
     .max(CACHE_SECONDS.authKeyLookup)
     .default(CACHE_SECONDS.authKeyLookup),
   ROUTE_AUTH: z.string().optional(),
-  // bus: the upstream (a deploy-time setting, lib/routes.ts); only the fetching functions have it.
+  // bus: the upstream (a deploy-time setting, lib/routes/bus.ts); only the fetching functions have it.
   BUS_SOURCE_URL: z.string().optional(),
-  // bus: the most bytes GET /country-stats scans before it answers 422 range_too_large (lib/routes.ts).
+  // bus: the most bytes GET /country-stats scans before it answers 422 range_too_large (lib/routes/bus.ts).
   COUNTRY_STATS_SYNC_MAX_BYTES: z.coerce.number().int().positive().optional(),
-  // bus: how long a job may make no progress before it reads failed (lib/routes.ts).
+  // bus: how long a job may make no progress before it reads failed (lib/routes/bus.ts).
   BUS_JOB_STALL_SECONDS: z.coerce.number().positive().optional(),
   // Every consumer's queue's maxReceiveCount (lib/routes.ts consumerEnvironment): its last receive
   // records a failure.
