@@ -1,9 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { replayPage } from '../../shared/events/replay.ts';
+import { replayMessage, replayPage } from '../../shared/events/replay.ts';
 
 export const handler = sqsConsumer(
+  'events-replay',
+  replayMessage,
   async (record) => {
     const { replayed, stillFailing } = await replayPage(record.body);
     metrics.addMetric('events_replayed', MetricUnit.Count, replayed);

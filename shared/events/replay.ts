@@ -20,7 +20,9 @@ import { timeKey } from './timestamps.ts';
 const PAGE = 50;
 const IN_FLIGHT = 8;
 
-const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+/** The body of a replay queue message: which page of which replay. */
+export const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+export type ReplayMessage = z.output<typeof replayMessage>;
 
 const enqueuePage = (replayId: string, page: number) =>
   sqs.send(
@@ -108,8 +110,9 @@ const replayRecord = async (
 };
 
 /** Handles one page message of a replay; throws on failures worth a redelivery. */
-export const replayPage = async (body: string): Promise<{ replayed: number; stillFailing: number }> => {
-  const message = replayMessage.parse(JSON.parse(body));
+export const replayPage = async (
+  message: ReplayMessage,
+): Promise<{ replayed: number; stillFailing: number }> => {
   const job = await readJob(message.replay_id);
   if (!job) throw new Error(`replay ${message.replay_id} does not exist`);
   if (job.pages_done !== message.page) {
