@@ -67,19 +67,26 @@ const COUNTRY_STATS_SYNC_MAX_BYTES = 6_000_000_000;
 const VISIBILITY_PER_TIMEOUT = 6;
 const BUS_FETCH_TIMEOUT_SECONDS = 900;
 
+const REPLAY_TIMEOUT_SECONDS = 60;
+const QUERY_SCAN_TIMEOUT_SECONDS = 120;
+
 /**
- * A bus job that has counted no city for this long reads failed and frees its date: the longest a
- * city's message can stay unhandled without anything being recorded is maxReceiveCount receives, each
- * of whose invocations crashed or timed out and left it invisible for a visibility timeout (6 h here).
- * Locally the env var of the same name replaces it (the tests' scaled-down timing profile).
+ * How long asynchronous work may make no progress before it reads failed: the longest one of its
+ * messages can stay unhandled without anything being recorded is maxReceiveCount receives, each of
+ * whose invocations crashed or timed out and left it invisible for a visibility timeout. Locally the
+ * env var of the same name replaces it (the tests' scaled-down timing profile).
  */
+const stallSeconds = (queue: QueueKey, timeoutSeconds: number) =>
+  String(QUEUES[queue].maxReceiveCount * VISIBILITY_PER_TIMEOUT * timeoutSeconds);
+
+/** A bus job that has counted no city for this long (6 h) reads failed and frees its date. */
 const busJobs = {
-  environment: {
-    BUS_JOB_STALL_SECONDS: String(
-      QUEUES.busFetch.maxReceiveCount * VISIBILITY_PER_TIMEOUT * BUS_FETCH_TIMEOUT_SECONDS,
-    ),
-  },
+  environment: { BUS_JOB_STALL_SECONDS: stallSeconds('busFetch', BUS_FETCH_TIMEOUT_SECONDS) },
 };
+/** A replay that has recorded no page for this long (30 min) reads failed. */
+const replayStall = { REPLAY_STALL_SECONDS: stallSeconds('eventsReplay', REPLAY_TIMEOUT_SECONDS) };
+/** A statistics query that has counted no file for this long (36 min) reads failed. */
+const queryStall = { QUERY_STALL_SECONDS: stallSeconds('busQueryScan', QUERY_SCAN_TIMEOUT_SECONDS) };
 
 // geo-tz reads its 26 MB polygon file from disk at run time: ship it next to the bundle.
 const zoneLookupData: Pick<FunctionSettings, 'bundleFiles' | 'environment'> = {
@@ -173,6 +180,7 @@ export const routes: RouteDef[] = [
     path: '/errors/replay/{replay_id}',
     auth: 'events',
     handler: 'functions/events/replay-status.ts',
+    environment: replayStall,
     access: { tables: { events: 'read' } },
   },
 
@@ -269,6 +277,7 @@ export const routes: RouteDef[] = [
     path: '/country-stats/queries/{query_id}',
     auth: 'bus',
     handler: 'functions/bus/query.ts',
+    environment: queryStall,
     access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus-queries/', access: 'read' }] },
   },
 
@@ -405,7 +414,8 @@ export const consumers: ConsumerDef[] = [
     handler: 'functions/events/replay.ts',
     // One page of a replay per message; each queues the next.
     batchSize: 1,
-    timeoutSeconds: 60,
+    timeoutSeconds: REPLAY_TIMEOUT_SECONDS,
+    environment: replayStall,
     access: { tables: { events: 'readwrite' }, sends: ['eventsReplay'] },
   },
   // bus
@@ -428,7 +438,8 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     maxConcurrency: 100,
     memoryMb: 1024,
-    timeoutSeconds: 120,
+    timeoutSeconds: QUERY_SCAN_TIMEOUT_SECONDS,
+    environment: queryStall,
     access: {
       tables: { bus: 'readwrite' },
       bucket: [
