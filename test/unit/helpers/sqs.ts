@@ -1,12 +1,12 @@
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 
 /** An SQS record as Lambda delivers it (every field SqsRecordSchema requires), with a JSON body. */
-export const sqsRecord = (messageId: string, body: unknown, receiveCount = 1): SQSRecord => ({
+export const sqsRecord = (messageId: string, body: unknown): SQSRecord => ({
   messageId,
   receiptHandle: `handle-${messageId}`,
   body: typeof body === 'string' ? body : JSON.stringify(body),
   attributes: {
-    ApproximateReceiveCount: String(receiveCount),
+    ApproximateReceiveCount: '1',
     SentTimestamp: String(Date.now()),
     SenderId: 'AIDASAMPLE',
     ApproximateFirstReceiveTimestamp: String(Date.now()),
