@@ -1,10 +1,12 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
+import { ingestMessage, outcomesOfMessage, storeAll } from '../../shared/events/processing.ts';
 import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
 
 export const handler = sqsConsumer(
+  'events-process',
+  ingestMessage,
   async (record) => {
     const tally = await storeAll(await outcomesOfMessage(record.body), {
       claim: claimOutcome,

@@ -1,6 +1,5 @@
-import { QUEUES } from '../resources.ts';
 import type { ConsumerDef, RouteDef } from '../routes.ts';
-import { cursor, VISIBILITY_PER_TIMEOUT } from './common.ts';
+import { cursor, stallSeconds } from './common.ts';
 
 // Bus statistics: fetch jobs, per-country statistics and their asynchronous queries.
 // lib/routes.ts concatenates every feature's entries, in the order the API lists them.
@@ -15,19 +14,14 @@ const COUNTRY_STATS_SYNC_MAX_BYTES = 6_000_000_000;
 
 const BUS_FETCH_TIMEOUT_SECONDS = 900;
 
-/**
- * A bus job that has counted no city for this long reads failed and frees its date: the longest a
- * city's message can stay unhandled without anything being recorded is maxReceiveCount receives, each
- * of whose invocations crashed or timed out and left it invisible for a visibility timeout (6 h here).
- * Locally the env var of the same name replaces it (the tests' scaled-down timing profile).
- */
+const QUERY_SCAN_TIMEOUT_SECONDS = 120;
+
+/** A bus job that has counted no city for this long (6 h) reads failed and frees its date. */
 const busJobs = {
-  environment: {
-    BUS_JOB_STALL_SECONDS: String(
-      QUEUES.busFetch.maxReceiveCount * VISIBILITY_PER_TIMEOUT * BUS_FETCH_TIMEOUT_SECONDS,
-    ),
-  },
+  environment: { BUS_JOB_STALL_SECONDS: stallSeconds('busFetch', BUS_FETCH_TIMEOUT_SECONDS) },
 };
+/** A statistics query that has counted no file for this long (36 min) reads failed. */
+const queryStall = { QUERY_STALL_SECONDS: stallSeconds('busQueryScan', QUERY_SCAN_TIMEOUT_SECONDS) };
 
 export const routes: RouteDef[] = [
   {
@@ -85,6 +79,7 @@ export const routes: RouteDef[] = [
     path: '/country-stats/queries/{query_id}',
     auth: 'bus',
     handler: 'functions/bus/query.ts',
+    environment: queryStall,
     access: { tables: { bus: 'read' }, bucket: [{ prefix: 'bus-queries/', access: 'read' }] },
   },
 ];
@@ -109,7 +104,8 @@ export const consumers: ConsumerDef[] = [
     batchSize: 1,
     maxConcurrency: 100,
     memoryMb: 1024,
-    timeoutSeconds: 120,
+    timeoutSeconds: QUERY_SCAN_TIMEOUT_SECONDS,
+    environment: queryStall,
     access: {
       tables: { bus: 'readwrite' },
       bucket: [

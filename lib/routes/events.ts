@@ -1,8 +1,12 @@
 import type { ConsumerDef, RouteDef } from '../routes.ts';
-import { cursor } from './common.ts';
+import { cursor, stallSeconds } from './common.ts';
 
 // Events ("The Eye"): ingest, listings, error summaries and replay, and the event types.
 // lib/routes.ts concatenates every feature's entries, in the order the API lists them.
+
+const REPLAY_TIMEOUT_SECONDS = 60;
+/** A replay that has recorded no page for this long (30 min) reads failed. */
+const replayStall = { REPLAY_STALL_SECONDS: stallSeconds('eventsReplay', REPLAY_TIMEOUT_SECONDS) };
 
 export const routes: RouteDef[] = [
   {
@@ -47,6 +51,7 @@ export const routes: RouteDef[] = [
     path: '/errors/replay/{replay_id}',
     auth: 'events',
     handler: 'functions/events/replay-status.ts',
+    environment: replayStall,
     access: { tables: { events: 'read' } },
   },
 
@@ -103,7 +108,8 @@ export const consumers: ConsumerDef[] = [
     handler: 'functions/events/replay.ts',
     // One page of a replay per message; each queues the next.
     batchSize: 1,
-    timeoutSeconds: 60,
+    timeoutSeconds: REPLAY_TIMEOUT_SECONDS,
+    environment: replayStall,
     access: { tables: { events: 'readwrite' }, sends: ['eventsReplay'] },
   },
 ];

@@ -9,7 +9,8 @@ import { sqs } from '../core/aws/sqs.ts';
 import { chunks } from '../core/concurrency.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure, queryAll } from '../core/dynamo.ts';
-import { bucketName, env, queueUrl, tableName } from '../core/env.ts';
+import { bucketName, queueUrl, tableName } from '../core/env.ts';
+import { stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { Page } from '../core/validation.ts';
 import { jobAsOf } from './liveness.ts';
 import type { FetchCityMessage, Job, JobStatus, UpstreamCity } from './schemas.ts';
@@ -45,11 +46,7 @@ const generationOf = (job: Pick<Job, 'created_at' | 'job_id'>) => `${job.created
 const table = () => tableName('bus');
 const ACTIVE: JobStatus[] = ['queued', 'running'];
 
-const stallSeconds = () => {
-  const value = env.BUS_JOB_STALL_SECONDS;
-  if (value === undefined) throw new Error('Missing configuration BUS_JOB_STALL_SECONDS');
-  return value;
-};
+const jobStallSeconds = () => stallSeconds('BUS_JOB_STALL_SECONDS');
 
 interface JobItem {
   job_id: string;
@@ -91,7 +88,7 @@ const readJob = (item: JobItem, now = new Date()): JobReading => {
     doneIds: item.done_ids ?? new Set<number>(),
     progressAt: item.progress_at ?? item.created_at,
   };
-  return { ...jobAsOf(stored, progress, stallSeconds(), now), progressAt: progress.progressAt };
+  return { ...jobAsOf(stored, progress, jobStallSeconds(), now), progressAt: progress.progressAt };
 };
 
 export const isActive = (job: Pick<Job, 'status'>) => ACTIVE.includes(job.status);
@@ -246,7 +243,7 @@ export const recordCity = async (
           ':queued': 'queued',
           ':running': 'running',
           ':now': now.toISOString(),
-          ':stalledBefore': new Date(now.getTime() - stallSeconds() * 1000).toISOString(),
+          ':stalledBefore': stalledBefore(jobStallSeconds(), now),
           ...(done ? { ':records': outcome.records, ':bytes': outcome.bytes } : {}),
         },
         ReturnValues: 'ALL_NEW',

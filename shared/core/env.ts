@@ -40,6 +40,9 @@ const schema = z.object({
   COUNTRY_STATS_SYNC_MAX_BYTES: z.coerce.number().int().positive().optional(),
   // bus: how long a job may make no progress before it reads failed (lib/routes/bus.ts).
   BUS_JOB_STALL_SECONDS: z.coerce.number().positive().optional(),
+  // events, bus: how long a replay or a statistics query may make no progress before it reads failed.
+  REPLAY_STALL_SECONDS: z.coerce.number().positive().optional(),
+  QUERY_STALL_SECONDS: z.coerce.number().positive().optional(),
   // Every consumer's queue's maxReceiveCount (lib/routes.ts consumerEnvironment): its last receive
   // records a failure.
   MAX_RECEIVE_COUNT: z.coerce.number().int().positive().optional(),
