@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { call, isMissingRoute, type Page } from '../api.ts';
+import { call, type Page } from '../api.ts';
 import { Bars, type Series, TimeChart } from '../chart.tsx';
 import { daysAgo, number, utc } from '../format.ts';
-import { ErrorNotice, Field, Notice, Progress, RangeFields, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Progress, RangeFields, Table, useLoad, usePoll } from '../ui.tsx';
 
 interface Job {
   job_id: string;
@@ -63,17 +63,13 @@ const JobRow = ({ job }: { job: Job }) => (
 
 const Jobs = () => {
   const [date, setDate] = useState(daysAgo(1));
-  // Jobs started from this tab, by id, so they show even where the stack cannot list jobs.
+  // Jobs started from this tab, polled by id: the list may not show a job the moment it is created.
   const [mine, setMine] = useState<Job[]>([]);
   const [error, setError] = useState<unknown>();
-  const listed = useLoad(async () => {
-    try {
-      return (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items;
-    } catch (err) {
-      if (isMissingRoute(err)) return undefined;
-      throw err;
-    }
-  }, []);
+  const listed = useLoad(
+    async () => (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items,
+    [],
+  );
   const active = mine.some((j) => !finished(j)) || (listed.data ?? []).some((j) => !finished(j));
   usePoll(
     async () => {
@@ -117,31 +113,15 @@ const Jobs = () => {
         <button type="submit">Fetch this date</button>
       </form>
       <ErrorNotice error={error ?? listed.error} />
-      {listed.data === undefined && !listed.loading ? (
-        <Notice kind="info">
-          This stack cannot list jobs yet (<code>GET /process-request</code> answered 404): only jobs started
-          from this tab are shown.
-        </Notice>
-      ) : null}
       {jobs.length ? (
-        <table>
-          <caption>Fetch jobs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">date</th>
-              <th scope="col">status</th>
-              <th scope="col">cities</th>
-              <th scope="col">failed cities</th>
-              <th scope="col">departures</th>
-              <th scope="col">created (UTC)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <JobRow key={j.job_id} job={j} />
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Fetch jobs, newest first"
+          headers={['date', 'status', 'cities', 'failed cities', 'departures', 'created (UTC)']}
+        >
+          {jobs.map((j) => (
+            <JobRow key={j.job_id} job={j} />
+          ))}
+        </Table>
       ) : null}
     </>
   );
@@ -208,31 +188,21 @@ const Stats = () => {
               series={series}
             />
           )}
-          <table>
-            <caption>Statistics by date and country</caption>
-            <thead>
-              <tr>
-                <th scope="col">date</th>
-                <th scope="col">country</th>
-                <th scope="col">buses started</th>
-                <th scope="col">passengers</th>
-                <th scope="col">accident</th>
-                <th scope="col">average delay (min)</th>
+          <Table
+            caption="Statistics by date and country"
+            headers={['date', 'country', 'buses started', 'passengers', 'accident', 'average delay (min)']}
+          >
+            {data!.stats.map((s) => (
+              <tr key={`${s.date}|${s.country}`}>
+                <td>{s.date}</td>
+                <td>{s.country}</td>
+                <td class="num">{number(s.buses_started)}</td>
+                <td class="num">{number(s.total_passengers)}</td>
+                <td>{s.accident ? 'yes' : 'no'}</td>
+                <td class="num">{number(s.average_delay_minutes)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data!.stats.map((s) => (
-                <tr key={`${s.date}|${s.country}`}>
-                  <td>{s.date}</td>
-                  <td>{s.country}</td>
-                  <td class="num">{number(s.buses_started)}</td>
-                  <td class="num">{number(s.total_passengers)}</td>
-                  <td>{s.accident ? 'yes' : 'no'}</td>
-                  <td class="num">{number(s.average_delay_minutes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       ) : null}
     </>

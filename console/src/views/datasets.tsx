@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, call } from '../api.ts';
+import { call } from '../api.ts';
 import { Bars } from '../chart.tsx';
 import { bytes, number } from '../format.ts';
-import { ErrorNotice, Field, Progress, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Progress, Table, usePoll } from '../ui.tsx';
 
 interface Dataset {
   id: string;
@@ -24,7 +24,7 @@ type Stats = Record<string, unknown> & {
   histogram?: { edges: number[]; counts: number[] };
 };
 
-const BINS = 20;
+const DEFAULT_BINS = 20;
 
 /** fetch() cannot report upload progress; XMLHttpRequest can. */
 const put = (url: string, file: File, onProgress: (sent: number) => void) =>
@@ -40,18 +40,8 @@ const put = (url: string, file: File, onProgress: (sent: number) => void) =>
     xhr.send(file);
   });
 
-// A stack without histograms refuses or ignores `bins`: the describe table is shown either way.
-const describe = async (id: string, field: string) => {
-  const path = `/datasets/${encodeURIComponent(id)}/aggregate`;
-  try {
-    return await call<Stats>('GET', path, { query: { field, bins: BINS } });
-  } catch (err) {
-    const aboutBins =
-      err instanceof ApiError && err.status === 400 && /bins/.test(JSON.stringify(err.details) + err.message);
-    if (!aboutBins) throw err;
-    return call<Stats>('GET', path, { query: { field } });
-  }
-};
+const describe = (id: string, field: string, bins: number) =>
+  call<Stats>('GET', `/datasets/${encodeURIComponent(id)}/aggregate`, { query: { field, bins } });
 
 const STAT_ORDER = ['count', 'mean', 'std', 'min', 'p25', 'p50', 'p75', 'max', 'unique', 'top', 'freq'];
 
@@ -90,6 +80,7 @@ export const DatasetsView = () => {
   const [openId, setOpenId] = useState('');
   const [dataset, setDataset] = useState<Dataset>();
   const [field, setField] = useState('');
+  const [bins, setBins] = useState(DEFAULT_BINS);
   const [stats, setStats] = useState<Stats>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -172,43 +163,43 @@ export const DatasetsView = () => {
           </p>
           {dataset.fields.length ? (
             <div class="columns">
-              <table>
-                <caption>Fields</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">path</th>
-                    <th scope="col">type</th>
-                    <th scope="col">values</th>
-                    <th scope="col">
-                      <span class="sr-only">describe</span>
-                    </th>
+              <Table
+                caption="Fields"
+                headers={['path', 'type', 'values', <span class="sr-only">describe</span>]}
+              >
+                {dataset.fields.map((f) => (
+                  <tr key={f.path} aria-selected={f.path === field}>
+                    <td>
+                      <code>{f.path}</code>
+                    </td>
+                    <td>{f.type}</td>
+                    <td class="num">{number(f.count)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        aria-label={`Describe ${f.path}`}
+                        onClick={guard(async () => {
+                          setField(f.path);
+                          setStats(await describe(dataset.id, f.path, bins));
+                        })}
+                      >
+                        Describe
+                      </button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {dataset.fields.map((f) => (
-                    <tr key={f.path} aria-selected={f.path === field}>
-                      <td>
-                        <code>{f.path}</code>
-                      </td>
-                      <td>{f.type}</td>
-                      <td class="num">{number(f.count)}</td>
-                      <td>
-                        <button
-                          type="button"
-                          aria-label={`Describe ${f.path}`}
-                          onClick={guard(async () => {
-                            setField(f.path);
-                            setStats(await describe(dataset.id, f.path));
-                          })}
-                        >
-                          Describe
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </Table>
               <div>
+                <Field label="Histogram bins (1–200)">
+                  <input
+                    name="bins"
+                    type="number"
+                    min={1}
+                    max={200}
+                    value={bins}
+                    onInput={(e) => setBins(Math.min(200, Math.max(1, Number(e.currentTarget.value) || 1)))}
+                  />
+                </Field>
                 {stats ? <Describe stats={stats} /> : <p class="meta">Choose a field to describe.</p>}
               </div>
             </div>

@@ -113,9 +113,9 @@ export const EventsView = () => {
         <Field label="Type">
           <select name="type" value={filters.type} onChange={set('type')}>
             <option value="">any type</option>
-            {(types.data ?? []).map((t) => (
-              <option key={`${t.category}/${t.name}`} value={JSON.stringify([t.category, t.name])}>
-                {t.category} / {t.name}
+            {[...new Set((types.data ?? []).map((t) => JSON.stringify([t.category, t.name])))].map((key) => (
+              <option key={key} value={key}>
+                {(JSON.parse(key) as string[]).join(' / ')}
               </option>
             ))}
           </select>
