@@ -2,7 +2,17 @@ import { useState } from 'preact/hooks';
 import { call, type Page } from '../api.ts';
 import { Bars, type Series, TimeChart } from '../chart.tsx';
 import { daysAgo, number, utc } from '../format.ts';
-import { ErrorNotice, Field, Progress, RangeFields, Table, useLoad, usePoll } from '../ui.tsx';
+import {
+  ErrorNotice,
+  Field,
+  Form,
+  Progress,
+  RangeFields,
+  Table,
+  useAction,
+  useLoad,
+  usePoll,
+} from '../ui.tsx';
 
 interface Job {
   job_id: string;
@@ -65,7 +75,7 @@ const Jobs = () => {
   const [date, setDate] = useState(daysAgo(1));
   // Jobs started from this tab, polled by id: the list may not show a job the moment it is created.
   const [mine, setMine] = useState<Job[]>([]);
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const listed = useLoad(
     async () => (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items,
     [],
@@ -87,19 +97,14 @@ const Jobs = () => {
   const jobs = [...byId.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
   return (
     <>
-      <form
-        class="filters"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(undefined);
-          try {
+      <Form
+        onSubmit={() =>
+          action.run(async () => {
             const job = await call<Job>('POST', '/process-request', { query: { date } });
             const full = await call<Job>('GET', `/process-request/${job.job_id}`);
             setMine([full, ...mine.filter((j) => j.job_id !== full.job_id)]);
-          } catch (err) {
-            setError(err);
-          }
-        }}
+          })
+        }
       >
         <Field label="Date to fetch">
           <input
@@ -111,8 +116,8 @@ const Jobs = () => {
           />
         </Field>
         <button type="submit">Fetch this date</button>
-      </form>
-      <ErrorNotice error={error ?? listed.error} />
+      </Form>
+      <ErrorNotice error={action.error ?? listed.error} />
       {jobs.length ? (
         <Table
           caption="Fetch jobs, newest first"
@@ -145,10 +150,8 @@ const Stats = () => {
   return (
     <>
       <h2>Country statistics</h2>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <Form
+        onSubmit={() => {
           setApplied({ ...range });
           run();
         }}
@@ -170,7 +173,7 @@ const Stats = () => {
           </select>
         </Field>
         <button type="submit">Show statistics</button>
-      </form>
+      </Form>
       <ErrorNotice error={error} />
       {loading && <p class="meta">Computing from the stored files…</p>}
       {data?.missing_dates.length ? <p class="meta">No data for {data.missing_dates.join(', ')}.</p> : null}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../api.ts';
 import { Bars } from '../chart.tsx';
 import { bytes, number } from '../format.ts';
-import { ErrorNotice, Field, Progress, Table, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Form, Progress, Table, useAction, usePoll } from '../ui.tsx';
 
 interface Dataset {
   id: string;
@@ -82,8 +82,7 @@ export const DatasetsView = () => {
   const [field, setField] = useState('');
   const [bins, setBins] = useState(DEFAULT_BINS);
   const [stats, setStats] = useState<Stats>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const pending =
     dataset !== undefined && (dataset.status === 'uploading' || dataset.status === 'processing');
@@ -92,41 +91,30 @@ export const DatasetsView = () => {
       if (dataset) setDataset(await call<Dataset>('GET', `/datasets/${encodeURIComponent(dataset.id)}`));
     },
     1000,
-    pending && !busy,
+    pending && !action.busy,
   );
 
   const open = async (id: string) => {
     setStats(undefined);
     setDataset(await call<Dataset>('GET', `/datasets/${encodeURIComponent(id)}`));
   };
-  const guard = (fn: () => Promise<void>) => async (e: Event) => {
-    e.preventDefault();
-    setError(undefined);
-    setBusy(true);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section aria-labelledby="datasets-title">
       <h1 id="datasets-title">Datasets</h1>
       <div class="columns">
-        <form
-          class="filters"
-          onSubmit={guard(async () => {
-            if (!file) return;
-            setSent(0);
-            const upload = await call<Upload>('POST', '/datasets/uploads', { body: { name: file.name } });
-            setDataset({ id: upload.id, status: 'uploading', records: 0, bytes: 0, fields: [] });
-            await put(upload.upload_url, file, setSent);
-            setSent(file.size);
-            await open(upload.id);
-          })}
+        <Form
+          onSubmit={() =>
+            action.run(async () => {
+              if (!file) return;
+              setSent(0);
+              const upload = await call<Upload>('POST', '/datasets/uploads', { body: { name: file.name } });
+              setDataset({ id: upload.id, status: 'uploading', records: 0, bytes: 0, fields: [] });
+              await put(upload.upload_url, file, setSent);
+              setSent(file.size);
+              await open(upload.id);
+            })
+          }
         >
           <Field label="File of JSON records (array, NDJSON or concatenated)">
             <input
@@ -136,19 +124,19 @@ export const DatasetsView = () => {
               onChange={(e) => setFile(e.currentTarget.files?.[0])}
             />
           </Field>
-          <button type="submit" disabled={!file || busy}>
+          <button type="submit" disabled={!file || action.busy}>
             Upload
           </button>
           {file ? <Progress label="Upload" value={sent} max={file.size} /> : null}
-        </form>
-        <form class="filters" onSubmit={guard(() => open(openId.trim()))}>
+        </Form>
+        <Form onSubmit={() => action.run(() => open(openId.trim()))}>
           <Field label="Or open a dataset by id">
             <input name="dataset_id" value={openId} onInput={(e) => setOpenId(e.currentTarget.value)} />
           </Field>
           <button type="submit">Open</button>
-        </form>
+        </Form>
       </div>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={action.error} />
       {dataset ? (
         <>
           <h2>
@@ -168,7 +156,7 @@ export const DatasetsView = () => {
                 headers={['path', 'type', 'values', <span class="sr-only">describe</span>]}
               >
                 {dataset.fields.map((f) => (
-                  <tr key={f.path} aria-selected={f.path === field}>
+                  <tr key={f.path} aria-current={f.path === field ? 'true' : undefined}>
                     <td>
                       <code>{f.path}</code>
                     </td>
@@ -178,10 +166,12 @@ export const DatasetsView = () => {
                       <button
                         type="button"
                         aria-label={`Describe ${f.path}`}
-                        onClick={guard(async () => {
-                          setField(f.path);
-                          setStats(await describe(dataset.id, f.path, bins));
-                        })}
+                        onClick={() =>
+                          action.run(async () => {
+                            setField(f.path);
+                            setStats(await describe(dataset.id, f.path, bins));
+                          })
+                        }
                       >
                         Describe
                       </button>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, collect, describeError, session } from '../api.ts';
 import { type Series, TimeChart } from '../chart.tsx';
 import { fromLocalInput, utc } from '../format.ts';
-import { ErrorNotice, Field, Form, Json, RangeFields, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Form, Json, RangeFields, useAction, useLoad, usePoll } from '../ui.tsx';
 
 interface ErrorItem {
   id: string;
@@ -16,6 +16,7 @@ interface ErrorItem {
 interface Summary {
   total: number;
   by_code: Record<string, number>;
+  replayed: number;
   series?: { start: string; by_code: Record<string, number> }[];
 }
 
@@ -75,6 +76,7 @@ const SummaryChart = ({
       <p class="meta" role="status" aria-label="Error summary">
         {data.total} error{data.total === 1 ? '' : 's'} in the last {hours} h:{' '}
         {codes.map((c) => `${c} ${data.by_code[c]}`).join(', ') || 'none'}
+        {data.replayed ? ` (${data.replayed} since replayed)` : ''}
       </p>
       {points.length && codes.length ? (
         <TimeChart
@@ -94,14 +96,20 @@ interface ReplayFilters {
   application_id?: string;
 }
 
-const ReplayButton = (filters: ReplayFilters) => {
+const ongoing = (replay: Replay | undefined) =>
+  replay !== undefined && (replay.status === 'queued' || replay.status === 'running');
+
+/** Starts a replay of the filters and follows it; `onFinished` reloads what the replay changed. */
+const ReplayButton = ({ filters, onFinished }: { filters: ReplayFilters; onFinished: () => void }) => {
   const [replay, setReplay] = useState<Replay>();
-  const [error, setError] = useState<unknown>();
-  const running = replay !== undefined && (replay.status === 'queued' || replay.status === 'running');
+  const action = useAction();
+  const running = ongoing(replay);
   usePoll(
     async () => {
-      if (replay)
-        setReplay(await call<Replay>('GET', `/errors/replay/${encodeURIComponent(replay.replay_id)}`));
+      if (!replay) return;
+      const next = await call<Replay>('GET', `/errors/replay/${encodeURIComponent(replay.replay_id)}`);
+      setReplay(next);
+      if (!ongoing(next)) onFinished();
     },
     1000,
     running,
@@ -111,14 +119,9 @@ const ReplayButton = (filters: ReplayFilters) => {
       <button
         type="button"
         disabled={running}
-        onClick={async () => {
-          setError(undefined);
-          try {
-            setReplay(await call<Replay>('POST', '/errors/replay', { body: filters }));
-          } catch (err) {
-            setError(err);
-          }
-        }}
+        onClick={() =>
+          action.run(async () => setReplay(await call<Replay>('POST', '/errors/replay', { body: filters })))
+        }
       >
         Replay the errors of these filters
       </button>
@@ -128,7 +131,7 @@ const ReplayButton = (filters: ReplayFilters) => {
           of {replay.matched ?? 0}
         </span>
       )}
-      {error ? <span class="inline-error">{describeError(error)}</span> : null}
+      {action.error ? <span class="inline-error">{describeError(action.error)}</span> : null}
     </div>
   );
 };
@@ -216,7 +219,7 @@ export const ErrorsView = () => {
       </Field>
       <SummaryChart hours={hours} applicationId={query.application_id} round={round} />
       <h2>Records</h2>
-      <ReplayButton {...query} />
+      <ReplayButton filters={query} onFinished={() => setRound((r) => r + 1)} />
       <ErrorNotice error={list.error} />
       <p class="meta" aria-live="polite">
         {list.loading ? 'Loading…' : `${list.data?.length ?? 0} error(s), newest first`}

@@ -115,7 +115,7 @@ const TypeDetail = ({ type, onChanged }: { type: EventType; onChanged: () => voi
             headers={['version', 'created (UTC)', 'fields', <span class="sr-only">schema</span>]}
           >
             {versions.map((v) => (
-              <tr key={v.version} aria-selected={v.version === current?.version}>
+              <tr key={v.version} aria-current={v.version === current?.version ? 'true' : undefined}>
                 <td class="num">{v.version}</td>
                 <td class="nowrap">{utc(v.created_at)}</td>
                 <td>
@@ -278,7 +278,10 @@ export const EventTypesView = () => {
         ]}
       >
         {(list.data ?? []).map((t) => (
-          <tr key={`${t.owner}|${t.category}|${t.name}`} aria-selected={same(selected, t)}>
+          <tr
+            key={`${t.owner}|${t.category}|${t.name}`}
+            aria-current={same(selected, t) ? 'true' : undefined}
+          >
             <td>{t.category}</td>
             <td>{t.name}</td>
             <td>{t.owner}</td>
