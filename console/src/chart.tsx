@@ -27,7 +27,11 @@ export const TimeChart = ({ title, x, series }: { title: string; x: number[]; se
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const width = Math.max(320, el.clientWidth || 800);
+    // The plot fills the figure's content box; its padding is not room for the canvas.
+    const style = getComputedStyle(el);
+    const inner =
+      el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+    const width = Math.max(320, inner || 800);
     const plot = new uPlot(
       {
         width,

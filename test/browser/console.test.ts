@@ -181,7 +181,8 @@ describe('the console', () => {
         required: ['order_id', 'total'],
       }),
     );
-    await create.getByRole('button', { name: 'Create type' }).click();
+    // Enter in a field submits its form, as for a keyboard user.
+    await create.getByLabel('Name').press('Enter');
     await page.getByRole('heading', { name: 'checkout / order' }).waitFor();
     await types.getByRole('row', { name: /checkout order global enforce 1/ }).waitFor();
     const versions = page.getByRole('table', { name: 'Versions of checkout / order' });
@@ -247,7 +248,7 @@ describe('the console', () => {
 
   test('replays the errors once a new version of their type accepts them', async () => {
     await view('Event types');
-    await page.getByRole('button', { name: 'Versions of checkout / order (global)' }).click();
+    await page.getByRole('button', { name: 'Versions of checkout / order (global)' }).press('Enter');
     await schemaBox('Add a version to checkout / order').fill(
       JSON.stringify({
         type: 'object',
