@@ -73,7 +73,7 @@ export const Bars = ({ bars, title }: { bars: Bar[]; title: string }) => {
     <figure class="bars">
       <svg viewBox={`0 -20 ${w} ${h + 70}`} role="img" aria-label={title}>
         {bars.map((b, i) => (
-          <g key={b.label}>
+          <g key={`${i}|${b.label}`}>
             <rect
               x={i * bw + 1}
               y={h - (h * b.value) / max}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api.ts';
 import { Bars } from '../chart.tsx';
-import { bytes, number } from '../format.ts';
+import { bytes, compact, number } from '../format.ts';
 import { ErrorNotice, Field, Form, Progress, Table, useAction, usePoll } from '../ui.tsx';
 
 interface Dataset {
@@ -66,7 +66,7 @@ const Describe = ({ stats }: { stats: Stats }) => (
       <Bars
         title={`Histogram of ${stats.field}`}
         bars={stats.histogram.counts.map((value, i) => ({
-          label: `${number(stats.histogram!.edges[i]!, 2)}–${number(stats.histogram!.edges[i + 1]!, 2)}`,
+          label: `${compact(stats.histogram!.edges[i]!)}–${compact(stats.histogram!.edges[i + 1]!)}`,
           value,
         }))}
       />
