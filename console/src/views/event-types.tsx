@@ -88,6 +88,8 @@ const TypeDetail = ({ type, onChanged }: { type: EventType; onChanged: () => voi
   const action = useAction();
   const versions = [...(detail.data?.versions ?? [])].sort((a, b) => b.version - a.version);
   const current = versions.find((v) => v.version === shown) ?? versions[0];
+  // A new version starts as a copy of the latest one.
+  const draftText = draft ?? pretty(versions[0]?.schema ?? {});
   // An application reads the global types but may change only its own.
   const changeable = admin || type.owner !== GLOBAL_OWNER;
   const { path, query } = typeAddress(type, admin);
@@ -143,7 +145,7 @@ const TypeDetail = ({ type, onChanged }: { type: EventType; onChanged: () => voi
                 label={`Add a version to ${title}`}
                 onSubmit={() =>
                   change(async () => {
-                    const schema = parseSchema(draft ?? pretty(versions[0]?.schema ?? {}));
+                    const schema = parseSchema(draftText);
                     const added = await call<{ version: number }>('POST', `${path}/versions`, {
                       query,
                       body: { schema },
@@ -154,7 +156,7 @@ const TypeDetail = ({ type, onChanged }: { type: EventType; onChanged: () => voi
                   })
                 }
               >
-                <SchemaTextarea value={draft ?? pretty(versions[0]?.schema ?? {})} onInput={setDraft} />
+                <SchemaTextarea value={draftText} onInput={setDraft} />
                 <button type="submit" disabled={action.busy}>
                   Add version
                 </button>
