@@ -262,7 +262,7 @@ export interface paths {
         put?: never;
         /**
          * The statistics of a range of any size, computed asynchronously
-         * @description The same rules as `GET /country-stats`, for up to 3,660 dates. The stored files of the range are fixed when the query starts; each is scanned by its own task and the exact partial totals are merged once, so the result equals the synchronous answer over those files.
+         * @description The same rules as `GET /country-stats`, for up to 3,660 dates. The stored files of the range are fixed when the query starts; each is scanned by its own task and the exact partial totals are merged once, so the result equals the synchronous answer over those files. When the scan tasks cannot be queued the request fails (500) and the query is left `failed`.
          */
         post: operations["postCountryStatsQueries"];
         delete?: never;
@@ -280,7 +280,7 @@ export interface paths {
         };
         /**
          * Progress and result of a statistics query
-         * @description `result` is the body `GET /country-stats` gives for the range once `status` is `succeeded`; a file that cannot be read fails the query, with `error.message`.
+         * @description `result` is the body `GET /country-stats` gives for the range once `status` is `succeeded`. A file that cannot be read, or a scan task that still fails on its last delivery, fails the query, with `error.message`; a query that has counted no file for its stall deadline (36 min deployed) reads `failed` too.
          */
         get: operations["getCountryStatsQueriesByQueryId"];
         put?: never;
@@ -343,7 +343,7 @@ export interface paths {
         put?: never;
         /**
          * Replay failed events against the current types (asynchronous)
-         * @description Matches the error records of the filters that are not yet replayed and not `invalid_envelope`, and validates each again (the version it named, else the latest). One that passes is stored as an event with its original id, session_id, timestamp and received_at, and its record gets `replayed_at` (it leaves GET /errors unless `include_replayed=true`). Replaying twice, or two replays at once, store nothing twice; a record another replay stored first is not counted as matched by this one. `name` needs `category`.
+         * @description Matches the error records of the filters that are not yet replayed and not `invalid_envelope`, and validates each again (the version it named, else the latest). One that passes is stored as an event with its original id, session_id, timestamp and received_at, and its record gets `replayed_at` (it leaves GET /errors unless `include_replayed=true`). Replaying twice, or two replays at once, store nothing twice; a record another replay stored first is not counted as matched by this one. `name` needs `category`. When its first page cannot be queued the request fails (500) and the replay is left `failed`.
          */
         post: operations["postErrorsReplay"];
         delete?: never;
@@ -359,7 +359,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Progress of a replay: matched = replayed + still_failing */
+        /**
+         * Progress of a replay: matched = replayed + still_failing
+         * @description A replay ends `failed` when a page still fails on its last delivery, or when it has recorded no page for its stall deadline (30 min deployed); the counts are those of the pages recorded.
+         */
         get: operations["getErrorsReplayByReplayId"];
         put?: never;
         post?: never;

@@ -5,6 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { CACHE_SECONDS } from '../shared/core/resource-env.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ServiceFunction } from './constructs/service-function.ts';
 import {
@@ -49,7 +50,10 @@ export class ApiStack extends Stack {
     const authorizerFn = new ServiceFunction(this, functionId(authorizerSettings.handler), {
       settings: authorizerSettings,
       resources,
-      environment: { ROUTE_AUTH: JSON.stringify(routeAuthMap()), AUTH_CACHE_TTL_SECONDS: '60' },
+      environment: {
+        ROUTE_AUTH: JSON.stringify(routeAuthMap()),
+        AUTH_CACHE_TTL_SECONDS: String(CACHE_SECONDS.authKeyLookup),
+      },
     });
     // No identity source: a missing Authorization header must reach our code to get the API.md 401
     // body (API Gateway would answer its own). Without one API Gateway cannot cache, so the
@@ -153,7 +157,6 @@ export class ApiStack extends Stack {
       api: this.api,
       functions,
       deadLetterQueues: Object.values(resources.deadLetterQueues),
-      namespace: 'Eye',
       dashboardName: `${props.namePrefix}-overview`,
     });
 

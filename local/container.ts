@@ -3,6 +3,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Context } from 'aws-lambda';
+import { LOCAL_AWS } from './iam/aws-account.ts';
 
 // One execution environment of one function (a worker thread of its own: its own env, module graph
 // and heap limit), started by local/lambda.ts. It loads the handler once — the cold start — and then
@@ -34,7 +35,7 @@ const context = (deadline: number): Context => ({
   callbackWaitsForEmptyEventLoop: false,
   functionName: data.functionName,
   functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:${process.env.AWS_REGION}:000000000000:function:${data.functionName}`,
+  invokedFunctionArn: `arn:${LOCAL_AWS.partition}:lambda:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:function:${data.functionName}`,
   memoryLimitInMB: String(data.memoryMb),
   awsRequestId: randomUUID(),
   logGroupName: `/aws/lambda/${data.functionName}`,

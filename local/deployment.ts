@@ -18,8 +18,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NODE = join(ROOT, 'node_modules', '.bin', 'node');
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'eye-synth');
 
-/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
-export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export { OPERATOR_CREDENTIALS } from './iam/aws-account.ts';
 export const STACK_NAMES = { api: 'EyeApi', stateful: 'EyeStateful' } as const;
 
 /** One function as deployed, intrinsics resolved. */
@@ -28,6 +27,8 @@ export interface DeployedFunction {
   /** AWS_LAMBDA_FUNCTION_NAME. */
   name: string;
   roleArn: string;
+  /** The Lambda runtime identifier, e.g. nodejs24.x. */
+  runtime: string;
   environment: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
@@ -147,7 +148,9 @@ export const deployedFunctions = (
       logicalId: fn.logicalId,
       name: `${STACK_NAMES.api}-${fn.constructId}`,
       roleArn: roleArns[`${fn.roleLogicalId}.Arn`]!,
+      runtime: props.Runtime,
       environment: resolveIntrinsics<Record<string, string>>(props.Environment?.Variables ?? {}, context),
+      // Lambda's own defaults, for a template that leaves them out (the stack's functions never do).
       timeoutSeconds: props.Timeout ?? 3,
       memoryMb: props.MemorySize ?? 128,
       policies: fn.policies,

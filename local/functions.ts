@@ -18,7 +18,7 @@ export const bundledDirsLocally = (settings: Pick<FunctionSettings, 'bundleFiles
     (settings.bundleFiles ?? []).map((f) => [join(TASK_ROOT, dirname(f.to)), join(ROOT, dirname(f.from))]),
   );
 
-export interface LocalEndpoints {
+interface LocalEndpoints {
   dynamodb: string;
   s3: string;
   sqs: string;
@@ -63,7 +63,7 @@ export const localEnvironment = (
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(deployed.memoryMb),
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${deployed.name}`,
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_${deployed.runtime}`,
     LAMBDA_TASK_ROOT: ROOT,
     TZ: 'UTC',
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,

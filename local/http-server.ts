@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { type FunctionSettings, type RouteDef, routeKey, routes } from '../lib/routes.ts';
+import { LOCAL_AWS } from './iam/aws-account.ts';
 import type { Invoke } from './lambda.ts';
 
 // Turns HTTP requests into API Gateway HTTP API (payload 2.0) events, runs the authorizer and the
@@ -95,7 +96,7 @@ const toEvent = (
     queryStringParameters: url.search ? query : undefined,
     pathParameters,
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_AWS.accountId,
       apiId: 'local',
       domainName: headers.host ?? 'localhost',
       domainPrefix: 'local',
@@ -135,7 +136,7 @@ const sendJson = (res: ServerResponse, status: number, body: unknown) =>
   );
 
 /** What API Gateway itself answers when the integration fails (API.md "Conventions"), not our error body. */
-export const GATEWAY_ERRORS = {
+const GATEWAY_ERRORS = {
   integrationFailed: { status: 500, body: { message: 'Internal Server Error' } },
   integrationTimeout: { status: 503, body: { message: 'Service Unavailable' } },
 } as const;

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 
 // Amazon DynamoDB Local is a Java program: Java 17+ is the one thing the local runtime needs besides npm.
 
-export const MIN_JAVA_MAJOR = 17;
+const MIN_JAVA_MAJOR = 17;
 
 /** The version string in `java -version` output ("17.0.15", "1.8.0_392", "21"), if there is one. */
 export const javaVersion = (output: string): string | undefined => /version "([^"]+)"/.exec(output)?.[1];

@@ -10,6 +10,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { QueueKey } from '../lib/resources.ts';
 import { type ConsumerDef, consumers } from '../lib/routes.ts';
 import { chunks } from '../shared/core/concurrency.ts';
+import { queueArn as arnOfQueue } from './iam/actions-sqs.ts';
 import type { Invoke } from './lambda.ts';
 
 // What the Lambda SQS event source does, on one machine: long-poll, invoke the consumer with a real
@@ -20,7 +21,7 @@ import type { Invoke } from './lambda.ts';
 
 const SQS_RECEIVE_MAX = 10;
 
-export const toSqsRecord = (message: Message, queueArn: string): SQSRecord => ({
+const toSqsRecord = (message: Message, queueArn: string): SQSRecord => ({
   messageId: message.MessageId!,
   receiptHandle: message.ReceiptHandle!,
   body: message.Body ?? '',
@@ -81,7 +82,7 @@ export const runEventSource = async (
   isStopping: () => boolean,
   graceMs = STOP_GRACE_MS,
 ) => {
-  const queueArn = `arn:aws:sqs:us-east-1:000000000000:${queueUrl.split('/').pop()}`;
+  const queueArn = arnOfQueue(queueUrl.split('/').pop()!);
   const windowMs = (def.maxBatchingWindowSeconds ?? 0) * 1000;
   const maxConcurrency = Math.min(def.maxConcurrency ?? 2, 10);
   const receive = async (max: number, waitSeconds: number) =>

@@ -118,9 +118,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
         POWERTOOLS_LOG_LEVEL: process.env.LOG_LEVEL ?? 'WARN',
         // The settings tests scale down (README: the scaled-down timing profile).
         ...Object.fromEntries(
-          ['COUNTRY_STATS_SYNC_MAX_BYTES', 'BUS_JOB_STALL_SECONDS', 'DATASET_PART_BYTES'].flatMap((name) =>
-            process.env[name] ? [[name, process.env[name]]] : [],
-          ),
+          [
+            'COUNTRY_STATS_SYNC_MAX_BYTES',
+            'BUS_JOB_STALL_SECONDS',
+            'REPLAY_STALL_SECONDS',
+            'QUERY_STALL_SECONDS',
+            'DATASET_PART_BYTES',
+          ].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
         ),
       },
     },

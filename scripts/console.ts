@@ -7,4 +7,6 @@ import { buildConsole } from '../console/build.ts';
 const file = join(import.meta.dirname, '..', 'console', 'dist', 'console.json');
 const bundle = await buildConsole();
 await writeFile(file, `${JSON.stringify(bundle, null, 2)}\n`);
-console.log(`wrote ${file}: ${Buffer.byteLength(bundle.html)} bytes of HTML`);
+console.log(
+  `wrote ${file}: ${Buffer.byteLength(bundle.html)} bytes of HTML, ${Buffer.from(bundle.gzip, 'base64').length} gzipped`,
+);

@@ -96,9 +96,6 @@ export const collect = async <T>(path: string, query: Query, maxItems = 5000): P
   return items;
 };
 
-/** A route another part of the stack may not have yet answers 404 with our body; say so plainly. */
-export const isMissingRoute = (err: unknown) => err instanceof ApiError && err.status === 404;
-
 export const describeError = (err: unknown) => {
   if (err instanceof ApiError) {
     const details = err.details

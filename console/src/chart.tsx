@@ -27,7 +27,11 @@ export const TimeChart = ({ title, x, series }: { title: string; x: number[]; se
   useEffect(() => {
     const el = box.current;
     if (!el) return;
-    const width = Math.max(320, el.clientWidth || 800);
+    // The plot fills the figure's content box; its padding is not room for the canvas.
+    const style = getComputedStyle(el);
+    const inner =
+      el.clientWidth - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.paddingRight);
+    const width = Math.max(320, inner || 800);
     const plot = new uPlot(
       {
         width,
@@ -69,7 +73,7 @@ export const Bars = ({ bars, title }: { bars: Bar[]; title: string }) => {
     <figure class="bars">
       <svg viewBox={`0 -20 ${w} ${h + 70}`} role="img" aria-label={title}>
         {bars.map((b, i) => (
-          <g key={b.label}>
+          <g key={`${i}|${b.label}`}>
             <rect
               x={i * bw + 1}
               y={h - (h * b.value) / max}

@@ -22,5 +22,9 @@ export const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toIS
 export const number = (n: number | null | undefined, digits = 2) =>
   n === null || n === undefined ? '—' : Number.isInteger(n) ? n.toLocaleString('en') : n.toFixed(digits);
 
+// Three significant digits keep a histogram's bin labels as short as their bars are narrow.
+const COMPACT = new Intl.NumberFormat('en', { maximumSignificantDigits: 3 });
+export const compact = (n: number) => COMPACT.format(n);
+
 export const bytes = (n: number) =>
   n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1024 ** 2).toFixed(1)} MB`;

@@ -7,6 +7,7 @@ import { AdvisorsView } from './views/advisors.tsx';
 import { BusView } from './views/bus.tsx';
 import { DatasetsView } from './views/datasets.tsx';
 import { ErrorsView } from './views/errors.tsx';
+import { EventTypesView } from './views/event-types.tsx';
 import { EventsView } from './views/events.tsx';
 import { LocationsView } from './views/locations.tsx';
 import { SessionView } from './views/session.tsx';
@@ -14,6 +15,7 @@ import { SignIn } from './views/signin.tsx';
 
 const VIEWS = [
   { id: 'events', label: 'Events' },
+  { id: 'event-types', label: 'Event types' },
   { id: 'errors', label: 'Errors' },
   { id: 'bus', label: 'Bus' },
   { id: 'locations', label: 'Locations' },
@@ -71,6 +73,8 @@ const App = () => {
       <main id="main" tabIndex={-1}>
         {route.view === 'session' && route.arg ? (
           <SessionView sessionId={route.arg} />
+        ) : route.view === 'event-types' ? (
+          <EventTypesView />
         ) : route.view === 'errors' ? (
           <ErrorsView />
         ) : route.view === 'bus' ? (

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { describeError } from './api.ts';
+import { ApiError, describeError } from './api.ts';
 
 export const Notice = ({ kind, children }: { kind: 'error' | 'info'; children: ComponentChildren }) => (
   <p class={`notice ${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
@@ -8,8 +8,92 @@ export const Notice = ({ kind, children }: { kind: 'error' | 'info'; children: C
   </p>
 );
 
-export const ErrorNotice = ({ error }: { error: unknown }) =>
-  error ? <Notice kind="error">{describeError(error)}</Notice> : null;
+/** An API error with its details one per line: a rejected schema or body says where and why. */
+export const ErrorNotice = ({ error }: { error: unknown }) => {
+  if (!error) return null;
+  if (!(error instanceof ApiError) || !error.details.length)
+    return <Notice kind="error">{describeError(error)}</Notice>;
+  return (
+    <div class="notice error" role="alert">
+      {error.status} {error.code}: {error.message}
+      <ul>
+        {error.details.map((d, i) => {
+          const { path, message, ...rest } = (d ?? {}) as { path?: string; message?: string };
+          return (
+            <li key={i}>
+              {path !== undefined ? <code>{path || '(root)'}</code> : null} {message ?? JSON.stringify(rest)}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+};
+
+/** A form of the `filters` kind that never navigates: submitting runs `onSubmit`. */
+export const Form = ({
+  onSubmit,
+  children,
+  label,
+}: {
+  onSubmit: () => unknown;
+  children: ComponentChildren;
+  label?: string;
+}) => (
+  <form
+    class="filters"
+    aria-label={label}
+    onSubmit={(e) => {
+      e.preventDefault();
+      onSubmit();
+    }}
+  >
+    {children}
+  </form>
+);
+
+/** A table with its caption and column headers; `headers` entries that are nodes (a hidden label) pass as is. */
+export const Table = ({
+  caption,
+  headers,
+  children,
+}: {
+  caption: ComponentChildren;
+  headers: ComponentChildren[];
+  children: ComponentChildren;
+}) => (
+  <table>
+    <caption>{caption}</caption>
+    <thead>
+      <tr>
+        {headers.map((h, i) => (
+          <th key={i} scope="col">
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>{children}</tbody>
+  </table>
+);
+
+/** Runs one user action at a time, keeping its error (cleared when the next one starts). */
+export const useAction = () => {
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<unknown>) => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await fn();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run };
+};
 
 /**
  * The two inputs of a `from`/`to` range, bound to `value.from` and `value.to`: dates, or UTC date-times

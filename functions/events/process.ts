@@ -2,9 +2,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
 import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
-import { outcomesOfMessage, storeAll } from '../../shared/events/use-cases/processing.ts';
+import { ingestMessage, outcomesOfMessage, storeAll } from '../../shared/events/use-cases/processing.ts';
 
 export const handler = sqsConsumer(
+  'events-process',
+  ingestMessage,
   async (record) => {
     const tally = await storeAll(await outcomesOfMessage(record.body), {
       claim: claimOutcome,

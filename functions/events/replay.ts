@@ -1,11 +1,13 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
-import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { replayPage } from '../../shared/events/use-cases/replay.ts';
+import { isLastReceive, sqsConsumer } from '../../shared/core/sqs.ts';
+import { replayMessage, replayPage } from '../../shared/events/use-cases/replay.ts';
 
 export const handler = sqsConsumer(
+  'events-replay',
+  replayMessage,
   async (record) => {
-    const { replayed, stillFailing } = await replayPage(record.body);
+    const { replayed, stillFailing } = await replayPage(record.body, isLastReceive(record));
     metrics.addMetric('events_replayed', MetricUnit.Count, replayed);
     metrics.addMetric('events_still_failing', MetricUnit.Count, stillFailing);
   },

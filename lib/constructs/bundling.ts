@@ -7,6 +7,9 @@ export const ESM_REQUIRE_BANNER =
   'const require = __cr(import.meta.url); const __filename = __fu(import.meta.url); ' +
   "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));";
 
+/** esbuild's target for the runtime every function deploys on (service-function.ts: Node.js 24). */
+export const BUNDLE_TARGET = 'node24';
+
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
 
 /**
@@ -21,7 +24,7 @@ export const bundleHandler = async (handler: string) => {
     write: false,
     platform: 'node',
     format: 'esm',
-    target: 'node24',
+    target: BUNDLE_TARGET,
     minify: true,
     mainFields: ['module', 'main'],
     external: ['@aws-sdk/*'],

@@ -12,14 +12,13 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TELEMETRY } from '../../shared/core/resource-env.ts';
 
 export interface MonitoringProps {
   api: HttpApi;
   /** Functions by feature, as the dashboard groups them. */
   functions: Map<string, IFunction[]>;
   deadLetterQueues: IQueue[];
-  /** CloudWatch namespace the handlers publish Powertools metrics to. */
-  namespace: string;
   dashboardName: string;
 }
 
@@ -112,9 +111,9 @@ export class Monitoring extends Construct {
         left: ['events_accepted', 'events_stored'].map(
           (metricName) =>
             new Metric({
-              namespace: props.namespace,
+              namespace: TELEMETRY.metricsNamespace,
               metricName,
-              dimensionsMap: { service: 'eye' },
+              dimensionsMap: { service: TELEMETRY.serviceName },
               statistic: 'Sum',
             }),
         ),

@@ -4,16 +4,20 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { BUCKET_ENV_NAME, queueEnvName, tableEnvName } from '../../shared/core/resource-env.ts';
+import {
+  BUCKET_ENV_NAME,
+  CACHE_SECONDS,
+  queueEnvName,
+  secretEnvName,
+  TELEMETRY,
+  tableEnvName,
+} from '../../shared/core/resource-env.ts';
 import { physicalNames, type QueueKey, type TableKey } from '../resources.ts';
 import { FUNCTION_DEFAULTS, type FunctionSettings } from '../routes.ts';
 import type { StackResources } from '../stack-resources.ts';
-import { ESM_REQUIRE_BANNER } from './bundling.ts';
+import { BUNDLE_TARGET, ESM_REQUIRE_BANNER } from './bundling.ts';
 
 const PROJECT_ROOT = join(import.meta.dirname, '..', '..');
-
-// How long a warm container keeps a secret's value: a rotated admin token stops working within it.
-const SECRET_MAX_AGE_SECONDS = 300;
 
 /**
  * A deploy-time setting is a CloudFormation parameter (one per stack, shared by the functions that
@@ -79,14 +83,14 @@ export class ServiceFunction extends NodejsFunction {
       depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'eye',
-        POWERTOOLS_METRICS_NAMESPACE: 'Eye',
+        POWERTOOLS_SERVICE_NAME: TELEMETRY.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: TELEMETRY.metricsNamespace,
         ...settings.environment,
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node24',
+        target: BUNDLE_TARGET,
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
@@ -153,10 +157,10 @@ export class ServiceFunction extends NodejsFunction {
     }
     for (const name of access.secrets ?? []) {
       resources.secrets[name].grantRead(this);
-      this.addEnvironment(`${name}_SECRET_ID`, resources.names.secret(name));
+      this.addEnvironment(secretEnvName(name), resources.names.secret(name));
     }
     if (access.secrets?.length)
-      this.addEnvironment('POWERTOOLS_PARAMETERS_MAX_AGE', String(SECRET_MAX_AGE_SECONDS));
+      this.addEnvironment('POWERTOOLS_PARAMETERS_MAX_AGE', String(CACHE_SECONDS.secretValue));
     this.acknowledgeWildcards(settings, resources.prefix);
     for (const name of settings.settings ?? []) this.addEnvironment(name, deploySetting(this, name));
   }

@@ -14,7 +14,7 @@ import { type Authorization, LOCAL_AWS } from './aws-account.ts';
 
 type Input = Record<string, unknown>;
 
-export const tableArn = (nameOrArn: string) =>
+const tableArn = (nameOrArn: string) =>
   nameOrArn.startsWith('arn:')
     ? nameOrArn
     : `arn:${LOCAL_AWS.partition}:dynamodb:${LOCAL_AWS.region}:${LOCAL_AWS.accountId}:table/${nameOrArn}`;

@@ -33,8 +33,8 @@ export interface S3Operation {
   authorizations: Authorization[];
 }
 
-export const bucketArn = (bucket: string) => `arn:${LOCAL_AWS.partition}:s3:::${bucket}`;
-export const objectArn = (bucket: string, key: string) => `arn:${LOCAL_AWS.partition}:s3:::${bucket}/${key}`;
+const bucketArn = (bucket: string) => `arn:${LOCAL_AWS.partition}:s3:::${bucket}`;
+const objectArn = (bucket: string, key: string) => `arn:${LOCAL_AWS.partition}:s3:::${bucket}/${key}`;
 
 const decode = (segment: string) => {
   try {

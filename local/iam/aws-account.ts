@@ -2,6 +2,9 @@
 // ARN resolved from the synthesized stack uses these, so they compare equal.
 export const LOCAL_AWS = { partition: 'aws', region: 'us-east-1', accountId: '000000000000' } as const;
 
+/** Tools and tests sign with these; the IAM gates let them do anything (API.md "Local stack"). */
+export const OPERATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /** An IAM policy document (identity-based), as CloudFormation holds it once intrinsics are resolved. */
 export interface PolicyDocument {
   Version?: string;

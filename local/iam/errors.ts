@@ -187,7 +187,7 @@ export const authFailureReply = (
  * perform: dynamodb:PutItem on resource: arn:aws:dynamodb:…:table/t because no identity-based policy
  * allows the dynamodb:PutItem action". SQS writes its actions in lower case; S3 quotes the resource.
  */
-export const accessDeniedMessage = (
+const accessDeniedMessage = (
   service: Service,
   principalArn: string,
   authorization: Authorization,

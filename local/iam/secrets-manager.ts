@@ -24,7 +24,7 @@ export interface LocalSecretsManager {
 
 const SUFFIX_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-export const secretArn = (name: string) => {
+const secretArn = (name: string) => {
   const digest = createHash('sha256').update(name).digest();
   const suffix = [...digest.subarray(0, 6)]
     .map((byte) => SUFFIX_ALPHABET[byte % SUFFIX_ALPHABET.length])

@@ -179,7 +179,7 @@ export interface SignedRequestParts {
 }
 
 /** The canonical request of SigV4, as the signer built it. */
-export const canonicalRequest = (signature: Signature, request: SignedRequestParts) =>
+const canonicalRequest = (signature: Signature, request: SignedRequestParts) =>
   [
     request.method,
     canonicalPath(request.rawPath, signature.scope.service),
@@ -205,7 +205,7 @@ export const signatureMatches = (signature: Signature, secret: string, request: 
 };
 
 /** X-Amz-Date as a Date (it has no separators, which Date.parse needs). */
-export const amzDateToDate = (amzDate: string) =>
+const amzDateToDate = (amzDate: string) =>
   new Date(
     `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
   );

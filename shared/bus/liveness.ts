@@ -1,14 +1,9 @@
+import { stalledAt } from '../core/liveness.ts';
 import type { Job } from './schemas.ts';
 
 // A job never holds its date for ever: one that has made no progress (no city counted, since it was
 // registered or since its last city) for the stall deadline reads as failed, with every city not
-// fetched by then among cities_failed, and the date may be requested again. The deadline is the
-// longest a city's message can legitimately stay unhandled: maxReceiveCount receives, each followed by
-// a visibility timeout when its invocation crashed or timed out (lib/routes.ts).
-
-/** The instant a job still in progress at `progressAt` counts as stalled. */
-export const stallDeadline = (progressAt: string, stallSeconds: number) =>
-  new Date(Date.parse(progressAt) + stallSeconds * 1000);
+// fetched by then among cities_failed, and the date may be requested again.
 
 /** What a stored job knows beyond its API shape: its cities, and when it last made progress. */
 export interface JobProgress {
@@ -24,9 +19,8 @@ export const jobAsOf = (
   stallSeconds: number,
   now: Date,
 ): { job: Job; stalled: boolean } => {
-  if (job.status !== 'queued' && job.status !== 'running') return { job, stalled: false };
-  const deadline = stallDeadline(progress.progressAt, stallSeconds);
-  if (now < deadline) return { job, stalled: false };
+  const deadline = stalledAt(job.status, progress.progressAt, stallSeconds, now);
+  if (!deadline) return { job, stalled: false };
   const failed = new Set(job.cities_failed);
   for (const id of progress.cityIds) if (!progress.doneIds.has(id)) failed.add(id);
   return {

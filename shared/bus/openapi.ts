@@ -76,7 +76,8 @@ export const busPaths: ZodOpenApiPathsObject = {
       description:
         'The same rules as `GET /country-stats`, for up to 3,660 dates. The stored files of the range are ' +
         'fixed when the query starts; each is scanned by its own task and the exact partial totals are ' +
-        'merged once, so the result equals the synchronous answer over those files.',
+        'merged once, so the result equals the synchronous answer over those files. When the scan tasks ' +
+        'cannot be queued the request fails (500) and the query is left `failed`.',
       requestBody: jsonBody(statsQueryRequest),
       responses: { '202': jsonResponse('The query, queued', acceptedQuery), ...errorResponses },
     },
@@ -86,8 +87,10 @@ export const busPaths: ZodOpenApiPathsObject = {
       tags: ['bus'],
       summary: 'Progress and result of a statistics query',
       description:
-        '`result` is the body `GET /country-stats` gives for the range once `status` is `succeeded`; a ' +
-        'file that cannot be read fails the query, with `error.message`.',
+        '`result` is the body `GET /country-stats` gives for the range once `status` is `succeeded`. A ' +
+        'file that cannot be read, or a scan task that still fails on its last delivery, fails the query, ' +
+        'with `error.message`; a query that has counted no file for its stall deadline (36 min deployed) ' +
+        'reads `failed` too.',
       requestParams: { path: queryIdPath },
       responses: { '200': jsonResponse('The query', statsQuery), ...errorResponses },
     },

@@ -7,6 +7,7 @@ import { sqs } from '../core/aws/sqs.ts';
 import { chunks, mapBounded } from '../core/concurrency.ts';
 import { isConditionFailure, queryAll } from '../core/dynamo.ts';
 import { bucketName, queueUrl, tableName } from '../core/env.ts';
+import { NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { DepartureTotals } from './departures.ts';
 import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './schemas.ts';
 
@@ -15,6 +16,8 @@ import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './sch
 //   QUERY#<query_id> / PART#<index>   one file's exact partial totals, written once (the write that
 //                                     creates it is the only one that bumps the counters)
 // S3: bus-queries/<query_id>/result.json, the merged answer (it can be far larger than an item's 400 KB).
+// A query that has counted no file for its stall deadline (`progress_at`, lib/routes.ts) reads failed,
+// and no late task can count a file of it.
 
 const keys = {
   query: (queryId: string) => ({ pk: `QUERY#${queryId}`, sk: 'QUERY' }),
@@ -32,9 +35,23 @@ const SEND_CONCURRENCY = 16;
 
 interface QueryItem extends Omit<StatsQuery, 'result' | 'error'> {
   error_message?: string;
+  /** When it was registered or last counted a file. */
+  progress_at?: string;
 }
 
-const toQuery = (item: QueryItem): Omit<StatsQuery, 'result'> => ({
+const queryStallSeconds = () => stallSeconds('QUERY_STALL_SECONDS');
+
+/** The query as it reads now: an active query past its stall deadline is failed. */
+const toQuery = (item: QueryItem, now = new Date()): Omit<StatsQuery, 'result'> => {
+  const stored = storedQuery(item);
+  const seconds = queryStallSeconds();
+  const stalled = stalledAt(stored.status, item.progress_at ?? item.created_at, seconds, now);
+  if (!stalled) return stored;
+  const message = `no file was counted for ${seconds} s: its scan tasks stalled`;
+  return { ...stored, status: 'failed', error: { message }, finished_at: stalled.toISOString() };
+};
+
+const storedQuery = (item: QueryItem): Omit<StatsQuery, 'result'> => ({
   query_id: item.query_id,
   from: item.from,
   to: item.to,
@@ -53,7 +70,7 @@ export const putQuery = async (query: Omit<StatsQuery, 'result'>) => {
   await dynamo.send(
     new PutCommand({
       TableName: table(),
-      Item: { ...keys.query(query.query_id), ...item },
+      Item: { ...keys.query(query.query_id), ...item, progress_at: query.created_at },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
@@ -121,9 +138,13 @@ export const succeedQuery = (queryId: string, finishedAt: string) =>
 /**
  * Stores a file's partial totals and counts it, atomically and once: the partial is written only if
  * absent and the counters only with it, so a redelivered scan task changes nothing. False when the
- * partial was already there or the query is no longer active.
+ * partial was already there or the query is no longer active (or past its stall deadline).
  */
-export const recordPartial = async (task: ScanFileMessage, totals: DepartureTotals): Promise<boolean> => {
+export const recordPartial = async (
+  task: ScanFileMessage,
+  totals: DepartureTotals,
+  now = new Date(),
+): Promise<boolean> => {
   try {
     await dynamo.send(
       new TransactWriteCommand({
@@ -148,10 +169,16 @@ export const recordPartial = async (task: ScanFileMessage, totals: DepartureTota
             Update: {
               TableName: table(),
               Key: keys.query(task.query_id),
-              UpdateExpression: 'ADD files_done :one, bytes_done :bytes',
-              ConditionExpression: ACTIVE_CONDITION,
+              UpdateExpression: 'SET progress_at = :now ADD files_done :one, bytes_done :bytes',
+              ConditionExpression: `${ACTIVE_CONDITION} AND ${NOT_STALLED}`,
               ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':one': 1, ':bytes': task.bytes, ...ACTIVE_VALUES },
+              ExpressionAttributeValues: {
+                ':one': 1,
+                ':bytes': task.bytes,
+                ':now': now.toISOString(),
+                ':stalledBefore': stalledBefore(queryStallSeconds(), now),
+                ...ACTIVE_VALUES,
+              },
             },
           },
         ],

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { dynamo } from '../core/aws/dynamo.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
-import { env } from '../core/env.ts';
+import { stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { Page } from '../core/validation.ts';
 import { keys, table } from './keys.ts';
 import { jobAsOf } from './liveness.ts';
@@ -12,11 +12,7 @@ import type { Job, JobStatus } from './schemas.ts';
 
 const ACTIVE: JobStatus[] = ['queued', 'running'];
 
-const stallSeconds = () => {
-  const value = env.BUS_JOB_STALL_SECONDS;
-  if (value === undefined) throw new Error('Missing configuration BUS_JOB_STALL_SECONDS');
-  return value;
-};
+const jobStallSeconds = () => stallSeconds('BUS_JOB_STALL_SECONDS');
 
 interface JobItem {
   job_id: string;
@@ -58,7 +54,7 @@ const readJob = (item: JobItem, now = new Date()): JobReading => {
     doneIds: item.done_ids ?? new Set<number>(),
     progressAt: item.progress_at ?? item.created_at,
   };
-  return { ...jobAsOf(stored, progress, stallSeconds(), now), progressAt: progress.progressAt };
+  return { ...jobAsOf(stored, progress, jobStallSeconds(), now), progressAt: progress.progressAt };
 };
 
 export const isActive = (job: Pick<Job, 'status'>) => ACTIVE.includes(job.status);
@@ -196,7 +192,7 @@ export const recordCity = async (
           ':queued': 'queued',
           ':running': 'running',
           ':now': now.toISOString(),
-          ':stalledBefore': new Date(now.getTime() - stallSeconds() * 1000).toISOString(),
+          ':stalledBefore': stalledBefore(jobStallSeconds(), now),
           ...(done ? { ':records': outcome.records, ':bytes': outcome.bytes } : {}),
         },
         ReturnValues: 'ALL_NEW',

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { env } from '../core/env.ts';
 import { type UpstreamCity, upstreamCities } from './schemas.ts';
 
 // The upstream bus source (API.md: the reference server). Its URL is a deploy-time setting. Transient
@@ -29,7 +30,7 @@ export const isTransient = (err: unknown): boolean => {
 };
 
 const sourceUrl = () => {
-  const url = process.env.BUS_SOURCE_URL;
+  const url = env.BUS_SOURCE_URL;
   if (!url) throw new Error('Missing configuration BUS_SOURCE_URL');
   return url.replace(/\/$/, '');
 };

@@ -37,6 +37,8 @@ export interface HttpResult {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** `body` is base64 of bytes (a gzip-encoded page), which API Gateway decodes before sending. */
+  isBase64Encoded?: boolean;
 }
 
 export const ok = (body: unknown): HttpResult => ({ status: 200, body });
@@ -162,6 +164,7 @@ export const toResponse = (result: HttpResult): HttpResponse => {
   const headers: Record<string, string> = { 'content-type': 'application/json', ...result.headers };
   if (result.body === undefined) return { statusCode: result.status, headers };
   const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body);
+  if (result.isBase64Encoded) return { statusCode: result.status, headers, body, isBase64Encoded: true };
   return { statusCode: result.status, headers, body };
 };
 

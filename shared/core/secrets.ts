@@ -1,5 +1,5 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { env } from './env.ts';
+import { env, secretId } from './env.ts';
 
 let provider: SecretsProvider | undefined;
 
@@ -10,10 +10,9 @@ let provider: SecretsProvider | undefined;
 // a handler that never needs a secret (most import the cursor helpers through their repository) does
 // not pay their ~50 ms of cold start.
 export const secretValue = async (name: string): Promise<string> => {
-  const secretId = process.env[`${name}_SECRET_ID`];
-  if (!secretId) throw new Error(`Missing configuration ${name}_SECRET_ID`);
+  const id = secretId(name);
   provider ??= await createProvider();
-  const value = await provider.get(secretId, { maxAge: env.POWERTOOLS_PARAMETERS_MAX_AGE });
+  const value = await provider.get(id, { maxAge: env.POWERTOOLS_PARAMETERS_MAX_AGE });
   if (typeof value !== 'string') throw new Error(`Secret ${name} has no string value`);
   return value;
 };

@@ -147,3 +147,17 @@ export const aggregateResult = z
       '`field`/`group_by` are the resolved full paths. Numeric statistics when every value is a number ' +
       'or numeric string, else categorical.',
   });
+
+/**
+ * The body of a datasets import message: an S3 notification of the uploads prefix, or the test event
+ * S3 sends once when the notification is configured.
+ */
+export const s3NotificationMessage = z.union([
+  z.object({ Event: z.literal('s3:TestEvent') }),
+  z.object({
+    Records: z.array(
+      z.object({ eventName: z.string(), s3: z.object({ object: z.object({ key: z.string() }) }) }),
+    ),
+  }),
+]);
+export type S3NotificationMessage = z.output<typeof s3NotificationMessage>;

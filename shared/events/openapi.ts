@@ -85,7 +85,8 @@ export const eventsPaths: ZodOpenApiPathsObject = {
         'with its original id, session_id, timestamp and received_at, and its record gets `replayed_at` (it ' +
         'leaves GET /errors unless `include_replayed=true`). Replaying twice, or two replays at once, store ' +
         'nothing twice; a record another replay stored first is not counted as matched by this one. `name` ' +
-        'needs `category`.',
+        'needs `category`. When its first page cannot be queued the request fails (500) and the replay is ' +
+        'left `failed`.',
       requestBody: jsonBody(replayBody),
       responses: { '202': jsonResponse('The replay is queued', replayQueued), ...errorResponses },
     },
@@ -94,6 +95,9 @@ export const eventsPaths: ZodOpenApiPathsObject = {
     get: {
       tags: ['events'],
       summary: 'Progress of a replay: matched = replayed + still_failing',
+      description:
+        'A replay ends `failed` when a page still fails on its last delivery, or when it has recorded no ' +
+        'page for its stall deadline (30 min deployed); the counts are those of the pages recorded.',
       requestParams: { path: replayPath },
       responses: { '200': jsonResponse('The replay', replayStatus), ...errorResponses },
     },

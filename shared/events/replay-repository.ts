@@ -2,10 +2,13 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
+import { NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { ReplayBody, ReplayStatus } from './schemas.ts';
 
 // One item per replay job. Its progress advances one page at a time, each step conditioned on the
-// page it completes (`pages_done`), so a redelivered page message adds nothing to the counts.
+// page it completes (`pages_done`), so a redelivered page message adds nothing to the counts. A job
+// that has recorded no page for its stall deadline (`progress_at`, lib/routes.ts) reads failed, and no
+// late page can bring it back.
 const keys = {
   job: (id: string) => ({ pk: `RP#${id}`, sk: 'RP' }),
 };
@@ -19,7 +22,13 @@ export interface ReplayJob extends ReplayStatus {
   pages_done: number;
   /** Where the next page starts (the listing position of the last record read). */
   next_before?: string;
+  /** When it was registered or last recorded a page. */
+  progress_at: string;
 }
+
+const replayStallSeconds = () => stallSeconds('REPLAY_STALL_SECONDS');
+const ACTIVE_CONDITION = '#status IN (:queued, :running)';
+const ACTIVE_VALUES = { ':queued': 'queued', ':running': 'running' };
 
 export const createJob = async (job: ReplayJob): Promise<void> => {
   await dynamo.send(
@@ -37,7 +46,7 @@ export const readJob = async (id: string): Promise<ReplayJob | undefined> => {
   );
   const item = out.Item;
   if (!item) return undefined;
-  return {
+  const job: ReplayJob = {
     replay_id: item.replay_id,
     application_id: item.application_id,
     status: item.status,
@@ -49,7 +58,10 @@ export const readJob = async (id: string): Promise<ReplayJob | undefined> => {
     filters: JSON.parse(item.filters),
     pages_done: item.pages_done,
     next_before: item.next_before,
+    progress_at: item.progress_at ?? item.created_at,
   };
+  const stalled = stalledAt(job.status, job.progress_at, replayStallSeconds(), new Date());
+  return stalled ? { ...job, status: 'failed', finished_at: stalled.toISOString() } : job;
 };
 
 export interface PageResult {
@@ -60,20 +72,27 @@ export interface PageResult {
   nextBefore?: string;
 }
 
-/** Records one page's counts; false if that page was already recorded (a redelivery). */
-export const completePage = async (id: string, page: number, result: PageResult, now: string) => {
+/**
+ * Records one page's counts; false if that page was already recorded (a redelivery), or the job is no
+ * longer active (failed, or past its stall deadline).
+ */
+export const completePage = async (id: string, page: number, result: PageResult, at = new Date()) => {
   const done = result.nextBefore === undefined;
+  const now = at.toISOString();
   try {
     await dynamo.send(
       new UpdateCommand({
         TableName: table(),
         Key: keys.job(id),
-        UpdateExpression: `SET pages_done = :next, #status = :status, finished_at = :finished${
+        UpdateExpression: `SET pages_done = :next, #status = :status, finished_at = :finished, progress_at = :now${
           done ? ' REMOVE next_before' : ', next_before = :before'
         } ADD matched :m, replayed :r, still_failing :f`,
-        ConditionExpression: 'pages_done = :page',
+        ConditionExpression: `pages_done = :page AND ${ACTIVE_CONDITION} AND ${NOT_STALLED}`,
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
+          ...ACTIVE_VALUES,
+          ':now': now,
+          ':stalledBefore': stalledBefore(replayStallSeconds(), at),
           ':page': page,
           ':next': page + 1,
           ':status': done ? 'succeeded' : 'running',
@@ -83,6 +102,26 @@ export const completePage = async (id: string, page: number, result: PageResult,
           ':f': result.still_failing,
           ...(done ? {} : { ':before': result.nextBefore }),
         },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+};
+
+/** Ends an active job failed (its page could not be queued or handled); false if it was no longer active. */
+export const failJob = async (id: string, now: string) => {
+  try {
+    await dynamo.send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.job(id),
+        UpdateExpression: 'SET #status = :failed, finished_at = :now',
+        ConditionExpression: ACTIVE_CONDITION,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...ACTIVE_VALUES, ':failed': 'failed', ':now': now },
       }),
     );
     return true;

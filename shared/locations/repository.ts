@@ -1,5 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { sqs } from '../core/aws/sqs.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
@@ -50,14 +51,11 @@ export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'sto
 const minuteMessage = (minutes: UserMinute[]) =>
   JSON.stringify({ minutes: minutes.map((m) => ({ user_id: m.user_id, minute: m.minute })) });
 
-const isUserMinute = (m: unknown): m is UserMinute =>
-  typeof (m as UserMinute)?.user_id === 'string' && typeof (m as UserMinute)?.minute === 'string';
-
-export const parseMinuteMessage = (body: string): UserMinute[] => {
-  const minutes = (JSON.parse(body) as { minutes?: unknown }).minutes;
-  if (!Array.isArray(minutes) || !minutes.every(isUserMinute)) throw new Error('not a user-minutes message');
-  return minutes.map((m) => ({ user_id: m.user_id, minute: m.minute }));
-};
+/** The body of a user-minutes message: the minutes whose average is due for a recompute. */
+export const userMinutesMessage = z.object({
+  minutes: z.array(z.object({ user_id: z.string(), minute: z.string() })),
+});
+export type UserMinutesMessage = z.output<typeof userMinutesMessage>;
 
 interface Waiter {
   minute: UserMinute;

@@ -76,6 +76,8 @@ describe('a function’s local environment', () => {
     expect(env).toMatchObject({
       AWS_REGION: 'us-east-1',
       AWS_LAMBDA_FUNCTION_NAME: 'EyeApi-EventsIngest',
+      // The runtime the stack deploys it on.
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
       SQS_ENDPOINT: 'http://q',
     });
   });

@@ -152,6 +152,7 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
   let queries: typeof import('../../shared/bus/use-cases/queries.ts');
   let repository: typeof import('../../shared/bus/query-repository.ts');
   let files: import('../../shared/bus/city-days.ts').CityDay[];
+  const STALL_SECONDS = 600;
   beforeAll(async () => {
     Object.assign(process.env, {
       DYNAMODB_ENDPOINT: stack.endpoints.dynamodb,
@@ -162,6 +163,7 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
       [tableEnvName('bus')]: localNames.table('bus'),
       [BUCKET_ENV_NAME]: localNames.bucket,
       [queueEnvName('busQueryScan')]: 'unused: tasks are handed over directly',
+      QUERY_STALL_SECONDS: String(STALL_SECONDS),
     });
     queries = await import('../../shared/bus/use-cases/queries.ts');
     repository = await import('../../shared/bus/query-repository.ts');
@@ -171,7 +173,7 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
     );
   });
 
-  const newQuery = async (queryId: string, parts: typeof files) => {
+  const newQuery = async (queryId: string, parts: typeof files, createdAt = new Date().toISOString()) => {
     await repository.putQuery({
       query_id: queryId,
       from: '2024-03-01',
@@ -182,7 +184,7 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
       bytes_total: parts.reduce((s, f) => s + f.bytes, 0),
       bytes_done: 0,
       error: null,
-      created_at: new Date().toISOString(),
+      created_at: createdAt,
       finished_at: null,
     });
     return parts.map((f, index) => ({
@@ -228,5 +230,23 @@ describe('scan tasks, run against the stack as a redelivering queue would run th
     expect(query).toMatchObject({ status: 'failed', files_done: 1, result: null });
     expect(query.error?.message).toContain(`${other!.country} on 2024-03-01`);
     expect(query.finished_at).not.toBeNull();
+  });
+
+  test('a query that counted no file for its stall deadline reads failed, and no late task counts a file', async () => {
+    const queryId = `stalled-${Date.now()}`;
+    const createdAt = new Date(Date.now() - (STALL_SECONDS + 1) * 1000).toISOString();
+    const tasks = await newQuery(queryId, files.slice(0, 2), createdAt);
+    await queries.scanFile(tasks[0]!, false);
+    const query = await queries.statsQuery(queryId);
+    expect(query).toMatchObject({
+      status: 'failed',
+      files_done: 0,
+      result: null,
+      finished_at: new Date(Date.parse(createdAt) + STALL_SECONDS * 1000).toISOString(),
+    });
+    expect(query.error?.message).toContain('stalled');
+    const totals = { departures: 1, passengers: 1, accident: false, delayMs: 0, delayNs: 0 };
+    expect(await repository.recordPartial(tasks[1]!, totals)).toBe(false);
+    expect(await repository.getQuery(queryId)).toMatchObject({ files_done: 0, bytes_done: 0 });
   });
 });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { localNames } from '../../local/provision.ts';
+import { tableEnvName } from '../../shared/core/resource-env.ts';
 import { queues } from '../reliability/queues.ts';
-import { createApp, eventually, startTestStack, type TestStack } from './harness.ts';
+import { createApp, eventually, OPERATOR_CREDENTIALS, startTestStack, type TestStack } from './harness.ts';
 
 // Event types as data, replay and the error summary, over HTTP against one shared local stack.
 
@@ -456,5 +458,56 @@ describe('event types, versions, replay and the error summary', () => {
       body: { from: '2024-03-02T00:00:00Z', to: '2024-03-01T00:00:00Z' },
     });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('replay jobs that can no longer finish, against the stack’s table', () => {
+  // The repository itself, with the operator's credentials: DynamoDB Local judges its conditions.
+  const STALL_SECONDS = 600;
+  let jobs: typeof import('../../shared/events/replay-repository.ts');
+  beforeAll(async () => {
+    Object.assign(process.env, {
+      DYNAMODB_ENDPOINT: stack.endpoints.dynamodb,
+      AWS_ACCESS_KEY_ID: OPERATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: OPERATOR_CREDENTIALS.secretAccessKey,
+      [tableEnvName('events')]: localNames.table('events'),
+      REPLAY_STALL_SECONDS: String(STALL_SECONDS),
+    });
+    jobs = await import('../../shared/events/replay-repository.ts');
+  });
+  const newJob = async (replayId: string, createdAt: string) => {
+    await jobs.createJob({
+      replay_id: replayId,
+      filters: {},
+      status: 'queued',
+      matched: 0,
+      replayed: 0,
+      still_failing: 0,
+      pages_done: 0,
+      created_at: createdAt,
+      finished_at: null,
+      progress_at: createdAt,
+    });
+  };
+  const page = { matched: 2, replayed: 1, still_failing: 1, nextBefore: 'next' };
+
+  test('a replay that recorded no page for its stall deadline reads failed, and no late page is recorded', async () => {
+    const replayId = `stalled-${Date.now()}`;
+    const createdAt = new Date(Date.now() - (STALL_SECONDS + 1) * 1000).toISOString();
+    await newJob(replayId, createdAt);
+    const deadline = new Date(Date.parse(createdAt) + STALL_SECONDS * 1000).toISOString();
+    expect(await jobs.readJob(replayId)).toMatchObject({ status: 'failed', finished_at: deadline });
+    expect(await jobs.completePage(replayId, 0, page)).toBe(false);
+    expect(await jobs.readJob(replayId)).toMatchObject({ status: 'failed', pages_done: 0, matched: 0 });
+  });
+
+  test('a failed replay records no further page, and fails once', async () => {
+    const replayId = `failed-${Date.now()}`;
+    await newJob(replayId, new Date().toISOString());
+    expect(await jobs.completePage(replayId, 0, page)).toBe(true);
+    expect(await jobs.failJob(replayId, new Date().toISOString())).toBe(true);
+    expect(await jobs.failJob(replayId, new Date().toISOString())).toBe(false);
+    expect(await jobs.completePage(replayId, 1, page)).toBe(false);
+    expect(await jobs.readJob(replayId)).toMatchObject({ status: 'failed', pages_done: 1, matched: 2 });
   });
 });

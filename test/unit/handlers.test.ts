@@ -90,13 +90,19 @@ describe('every handler with its sample event', () => {
     }
   });
 
-  test.each(consumers.map((c) => [c.handler]))('%s reports its batch item failures', async (handler) => {
-    const result = await (await load(handler))(sampleOf(handler), context).catch((err: Error) => err);
-    // With nothing behind the mocks a record may fail; all of them failing is Powertools' own error,
-    // which hands the whole batch back to SQS.
-    if (result instanceof Error) expect(result.name).toBe('FullBatchFailureError');
-    else expect((result as { batchItemFailures: unknown[] }).batchItemFailures).toEqual(expect.any(Array));
-  });
+  test.each(consumers.map((c) => [c.handler]))(
+    '%s parses its sample and reports its batch item failures',
+    async (handler) => {
+      const { logger } = await import('../../shared/core/observability.ts');
+      const errors = jest.spyOn(logger, 'error');
+      const result = await (await load(handler))(sampleOf(handler), context).catch((err: Error) => err);
+      expect(errors.mock.calls.map(([message]) => message)).not.toContain('Unparseable message body');
+      // With nothing behind the mocks a record may fail; all of them failing is Powertools' own error,
+      // which hands the whole batch back to SQS.
+      if (result instanceof Error) expect(result.name).toBe('FullBatchFailureError');
+      else expect((result as { batchItemFailures: unknown[] }).batchItemFailures).toEqual(expect.any(Array));
+    },
+  );
 
   test('the authorizer lets the route answer 401 for the sample’s unknown key', async () => {
     const result = (await (

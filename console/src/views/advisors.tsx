@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, collect } from '../api.ts';
 import { number } from '../format.ts';
-import { ErrorNotice, useLoad } from '../ui.tsx';
+import { ErrorNotice, Table, useAction, useLoad } from '../ui.tsx';
 
 interface Advisor {
   id: string;
@@ -29,18 +29,14 @@ const ClientRow = ({
   onChange: () => void;
 }) => {
   const [choice, setChoice] = useState(client.advisor_id ?? '');
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   const name = `${client.first_name} ${client.last_name}`;
   const current = advisors.find((a) => a.id === client.advisor_id);
-  const act = (fn: () => Promise<unknown>) => async () => {
-    setError(undefined);
-    try {
+  const act = (fn: () => Promise<unknown>) => () =>
+    action.run(async () => {
       await fn();
       onChange();
-    } catch (err) {
-      setError(err);
-    }
-  };
+    });
   return (
     <tr>
       <th scope="row">{name}</th>
@@ -73,7 +69,7 @@ const ClientRow = ({
         >
           Unassign
         </button>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={action.error} />
       </td>
     </tr>
   );
@@ -93,48 +89,29 @@ export const AdvisorsView = () => {
     <section aria-labelledby="advisors-title">
       <h1 id="advisors-title">Advisors</h1>
       <ErrorNotice error={advisors.error ?? clients.error} />
-      <table>
-        <caption>Advisors</caption>
-        <thead>
-          <tr>
-            <th scope="col">name</th>
-            <th scope="col">focus areas</th>
-            <th scope="col">available</th>
-            <th scope="col">clients</th>
+      <Table caption="Advisors" headers={['name', 'focus areas', 'available', 'clients']}>
+        {(advisors.data ?? []).map((a) => (
+          <tr key={a.id}>
+            <th scope="row">{a.name}</th>
+            <td>{a.focus_areas.join(', ')}</td>
+            <td>{a.available ? 'yes' : 'no'}</td>
+            <td class="num">{a.client_count}</td>
           </tr>
-        </thead>
-        <tbody>
-          {(advisors.data ?? []).map((a) => (
-            <tr key={a.id}>
-              <th scope="row">{a.name}</th>
-              <td>{a.focus_areas.join(', ')}</td>
-              <td>{a.available ? 'yes' : 'no'}</td>
-              <td class="num">{a.client_count}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <table>
-        <caption>Clients with their account totals</caption>
-        <thead>
-          <tr>
-            <th scope="col">client</th>
-            <th scope="col">total value</th>
-            <th scope="col">advisor</th>
-            <th scope="col">change</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((c) => (
-            <ClientRow
-              key={`${c.id}|${c.advisor_id}`}
-              client={c}
-              advisors={advisors.data ?? []}
-              onChange={refresh}
-            />
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </Table>
+      <Table
+        caption="Clients with their account totals"
+        headers={['client', 'total value', 'advisor', 'change']}
+      >
+        {list.map((c) => (
+          <ClientRow
+            key={`${c.id}|${c.advisor_id}`}
+            client={c}
+            advisors={advisors.data ?? []}
+            onChange={refresh}
+          />
+        ))}
+      </Table>
       {clients.data && !clients.data.length ? (
         <p>No clients yet: import a file with POST /advisors/import.</p>
       ) : null}

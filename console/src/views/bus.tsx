@@ -1,8 +1,18 @@
 import { useState } from 'preact/hooks';
-import { call, isMissingRoute, type Page } from '../api.ts';
+import { call, type Page } from '../api.ts';
 import { Bars, type Series, TimeChart } from '../chart.tsx';
 import { daysAgo, number, utc } from '../format.ts';
-import { ErrorNotice, Field, Notice, Progress, RangeFields, useLoad, usePoll } from '../ui.tsx';
+import {
+  ErrorNotice,
+  Field,
+  Form,
+  Progress,
+  RangeFields,
+  Table,
+  useAction,
+  useLoad,
+  usePoll,
+} from '../ui.tsx';
 
 interface Job {
   job_id: string;
@@ -63,17 +73,13 @@ const JobRow = ({ job }: { job: Job }) => (
 
 const Jobs = () => {
   const [date, setDate] = useState(daysAgo(1));
-  // Jobs started from this tab, by id, so they show even where the stack cannot list jobs.
+  // Jobs started from this tab, polled by id: the list may not show a job the moment it is created.
   const [mine, setMine] = useState<Job[]>([]);
-  const [error, setError] = useState<unknown>();
-  const listed = useLoad(async () => {
-    try {
-      return (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items;
-    } catch (err) {
-      if (isMissingRoute(err)) return undefined;
-      throw err;
-    }
-  }, []);
+  const action = useAction();
+  const listed = useLoad(
+    async () => (await call<Page<Job>>('GET', '/process-request', { query: { limit: 20 } })).items,
+    [],
+  );
   const active = mine.some((j) => !finished(j)) || (listed.data ?? []).some((j) => !finished(j));
   usePoll(
     async () => {
@@ -91,19 +97,14 @@ const Jobs = () => {
   const jobs = [...byId.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
   return (
     <>
-      <form
-        class="filters"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(undefined);
-          try {
+      <Form
+        onSubmit={() =>
+          action.run(async () => {
             const job = await call<Job>('POST', '/process-request', { query: { date } });
             const full = await call<Job>('GET', `/process-request/${job.job_id}`);
             setMine([full, ...mine.filter((j) => j.job_id !== full.job_id)]);
-          } catch (err) {
-            setError(err);
-          }
-        }}
+          })
+        }
       >
         <Field label="Date to fetch">
           <input
@@ -115,33 +116,17 @@ const Jobs = () => {
           />
         </Field>
         <button type="submit">Fetch this date</button>
-      </form>
-      <ErrorNotice error={error ?? listed.error} />
-      {listed.data === undefined && !listed.loading ? (
-        <Notice kind="info">
-          This stack cannot list jobs yet (<code>GET /process-request</code> answered 404): only jobs started
-          from this tab are shown.
-        </Notice>
-      ) : null}
+      </Form>
+      <ErrorNotice error={action.error ?? listed.error} />
       {jobs.length ? (
-        <table>
-          <caption>Fetch jobs, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">date</th>
-              <th scope="col">status</th>
-              <th scope="col">cities</th>
-              <th scope="col">failed cities</th>
-              <th scope="col">departures</th>
-              <th scope="col">created (UTC)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {jobs.map((j) => (
-              <JobRow key={j.job_id} job={j} />
-            ))}
-          </tbody>
-        </table>
+        <Table
+          caption="Fetch jobs, newest first"
+          headers={['date', 'status', 'cities', 'failed cities', 'departures', 'created (UTC)']}
+        >
+          {jobs.map((j) => (
+            <JobRow key={j.job_id} job={j} />
+          ))}
+        </Table>
       ) : null}
     </>
   );
@@ -165,10 +150,8 @@ const Stats = () => {
   return (
     <>
       <h2>Country statistics</h2>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <Form
+        onSubmit={() => {
           setApplied({ ...range });
           run();
         }}
@@ -190,7 +173,7 @@ const Stats = () => {
           </select>
         </Field>
         <button type="submit">Show statistics</button>
-      </form>
+      </Form>
       <ErrorNotice error={error} />
       {loading && <p class="meta">Computing from the stored files…</p>}
       {data?.missing_dates.length ? <p class="meta">No data for {data.missing_dates.join(', ')}.</p> : null}
@@ -208,31 +191,21 @@ const Stats = () => {
               series={series}
             />
           )}
-          <table>
-            <caption>Statistics by date and country</caption>
-            <thead>
-              <tr>
-                <th scope="col">date</th>
-                <th scope="col">country</th>
-                <th scope="col">buses started</th>
-                <th scope="col">passengers</th>
-                <th scope="col">accident</th>
-                <th scope="col">average delay (min)</th>
+          <Table
+            caption="Statistics by date and country"
+            headers={['date', 'country', 'buses started', 'passengers', 'accident', 'average delay (min)']}
+          >
+            {data!.stats.map((s) => (
+              <tr key={`${s.date}|${s.country}`}>
+                <td>{s.date}</td>
+                <td>{s.country}</td>
+                <td class="num">{number(s.buses_started)}</td>
+                <td class="num">{number(s.total_passengers)}</td>
+                <td>{s.accident ? 'yes' : 'no'}</td>
+                <td class="num">{number(s.average_delay_minutes)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {data!.stats.map((s) => (
-                <tr key={`${s.date}|${s.country}`}>
-                  <td>{s.date}</td>
-                  <td>{s.country}</td>
-                  <td class="num">{number(s.buses_started)}</td>
-                  <td class="num">{number(s.total_passengers)}</td>
-                  <td>{s.accident ? 'yes' : 'no'}</td>
-                  <td class="num">{number(s.average_delay_minutes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       ) : null}
     </>

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { ApiError, call } from '../api.ts';
+import { call } from '../api.ts';
 import { Bars } from '../chart.tsx';
-import { bytes, number } from '../format.ts';
-import { ErrorNotice, Field, Progress, usePoll } from '../ui.tsx';
+import { bytes, compact, number } from '../format.ts';
+import { ErrorNotice, Field, Form, Progress, Table, useAction, usePoll } from '../ui.tsx';
 
 interface Dataset {
   id: string;
@@ -24,7 +24,7 @@ type Stats = Record<string, unknown> & {
   histogram?: { edges: number[]; counts: number[] };
 };
 
-const BINS = 20;
+const DEFAULT_BINS = 20;
 
 /** fetch() cannot report upload progress; XMLHttpRequest can. */
 const put = (url: string, file: File, onProgress: (sent: number) => void) =>
@@ -40,18 +40,8 @@ const put = (url: string, file: File, onProgress: (sent: number) => void) =>
     xhr.send(file);
   });
 
-// A stack without histograms refuses or ignores `bins`: the describe table is shown either way.
-const describe = async (id: string, field: string) => {
-  const path = `/datasets/${encodeURIComponent(id)}/aggregate`;
-  try {
-    return await call<Stats>('GET', path, { query: { field, bins: BINS } });
-  } catch (err) {
-    const aboutBins =
-      err instanceof ApiError && err.status === 400 && /bins/.test(JSON.stringify(err.details) + err.message);
-    if (!aboutBins) throw err;
-    return call<Stats>('GET', path, { query: { field } });
-  }
-};
+const describe = (id: string, field: string, bins: number) =>
+  call<Stats>('GET', `/datasets/${encodeURIComponent(id)}/aggregate`, { query: { field, bins } });
 
 const STAT_ORDER = ['count', 'mean', 'std', 'min', 'p25', 'p50', 'p75', 'max', 'unique', 'top', 'freq'];
 
@@ -76,7 +66,7 @@ const Describe = ({ stats }: { stats: Stats }) => (
       <Bars
         title={`Histogram of ${stats.field}`}
         bars={stats.histogram.counts.map((value, i) => ({
-          label: `${number(stats.histogram!.edges[i]!, 2)}–${number(stats.histogram!.edges[i + 1]!, 2)}`,
+          label: `${compact(stats.histogram!.edges[i]!)}–${compact(stats.histogram!.edges[i + 1]!)}`,
           value,
         }))}
       />
@@ -90,9 +80,9 @@ export const DatasetsView = () => {
   const [openId, setOpenId] = useState('');
   const [dataset, setDataset] = useState<Dataset>();
   const [field, setField] = useState('');
+  const [bins, setBins] = useState(DEFAULT_BINS);
   const [stats, setStats] = useState<Stats>();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
   const pending =
     dataset !== undefined && (dataset.status === 'uploading' || dataset.status === 'processing');
@@ -101,41 +91,30 @@ export const DatasetsView = () => {
       if (dataset) setDataset(await call<Dataset>('GET', `/datasets/${encodeURIComponent(dataset.id)}`));
     },
     1000,
-    pending && !busy,
+    pending && !action.busy,
   );
 
   const open = async (id: string) => {
     setStats(undefined);
     setDataset(await call<Dataset>('GET', `/datasets/${encodeURIComponent(id)}`));
   };
-  const guard = (fn: () => Promise<void>) => async (e: Event) => {
-    e.preventDefault();
-    setError(undefined);
-    setBusy(true);
-    try {
-      await fn();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section aria-labelledby="datasets-title">
       <h1 id="datasets-title">Datasets</h1>
       <div class="columns">
-        <form
-          class="filters"
-          onSubmit={guard(async () => {
-            if (!file) return;
-            setSent(0);
-            const upload = await call<Upload>('POST', '/datasets/uploads', { body: { name: file.name } });
-            setDataset({ id: upload.id, status: 'uploading', records: 0, bytes: 0, fields: [] });
-            await put(upload.upload_url, file, setSent);
-            setSent(file.size);
-            await open(upload.id);
-          })}
+        <Form
+          onSubmit={() =>
+            action.run(async () => {
+              if (!file) return;
+              setSent(0);
+              const upload = await call<Upload>('POST', '/datasets/uploads', { body: { name: file.name } });
+              setDataset({ id: upload.id, status: 'uploading', records: 0, bytes: 0, fields: [] });
+              await put(upload.upload_url, file, setSent);
+              setSent(file.size);
+              await open(upload.id);
+            })
+          }
         >
           <Field label="File of JSON records (array, NDJSON or concatenated)">
             <input
@@ -145,19 +124,19 @@ export const DatasetsView = () => {
               onChange={(e) => setFile(e.currentTarget.files?.[0])}
             />
           </Field>
-          <button type="submit" disabled={!file || busy}>
+          <button type="submit" disabled={!file || action.busy}>
             Upload
           </button>
           {file ? <Progress label="Upload" value={sent} max={file.size} /> : null}
-        </form>
-        <form class="filters" onSubmit={guard(() => open(openId.trim()))}>
+        </Form>
+        <Form onSubmit={() => action.run(() => open(openId.trim()))}>
           <Field label="Or open a dataset by id">
             <input name="dataset_id" value={openId} onInput={(e) => setOpenId(e.currentTarget.value)} />
           </Field>
           <button type="submit">Open</button>
-        </form>
+        </Form>
       </div>
-      <ErrorNotice error={error} />
+      <ErrorNotice error={action.error} />
       {dataset ? (
         <>
           <h2>
@@ -172,43 +151,45 @@ export const DatasetsView = () => {
           </p>
           {dataset.fields.length ? (
             <div class="columns">
-              <table>
-                <caption>Fields</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">path</th>
-                    <th scope="col">type</th>
-                    <th scope="col">values</th>
-                    <th scope="col">
-                      <span class="sr-only">describe</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {dataset.fields.map((f) => (
-                    <tr key={f.path} aria-selected={f.path === field}>
-                      <td>
-                        <code>{f.path}</code>
-                      </td>
-                      <td>{f.type}</td>
-                      <td class="num">{number(f.count)}</td>
-                      <td>
-                        <button
-                          type="button"
-                          aria-label={`Describe ${f.path}`}
-                          onClick={guard(async () => {
+              <Table
+                caption="Fields"
+                headers={['path', 'type', 'values', <span class="sr-only">describe</span>]}
+              >
+                {dataset.fields.map((f) => (
+                  <tr key={f.path} aria-current={f.path === field ? 'true' : undefined}>
+                    <td>
+                      <code>{f.path}</code>
+                    </td>
+                    <td>{f.type}</td>
+                    <td class="num">{number(f.count)}</td>
+                    <td>
+                      <button
+                        type="button"
+                        aria-label={`Describe ${f.path}`}
+                        onClick={() =>
+                          action.run(async () => {
                             setField(f.path);
-                            setStats(await describe(dataset.id, f.path));
-                          })}
-                        >
-                          Describe
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                            setStats(await describe(dataset.id, f.path, bins));
+                          })
+                        }
+                      >
+                        Describe
+                      </button>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
               <div>
+                <Field label="Histogram bins (1–200)">
+                  <input
+                    name="bins"
+                    type="number"
+                    min={1}
+                    max={200}
+                    value={bins}
+                    onInput={(e) => setBins(Math.min(200, Math.max(1, Number(e.currentTarget.value) || 1)))}
+                  />
+                </Field>
                 {stats ? <Describe stats={stats} /> : <p class="meta">Choose a field to describe.</p>}
               </div>
             </div>

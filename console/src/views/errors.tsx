@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { call, collect, describeError, isMissingRoute } from '../api.ts';
+import { call, collect, describeError, session } from '../api.ts';
 import { type Series, TimeChart } from '../chart.tsx';
 import { fromLocalInput, utc } from '../format.ts';
-import { ErrorNotice, Field, Json, Notice, RangeFields, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Form, Json, RangeFields, useAction, useLoad, usePoll } from '../ui.tsx';
 
 interface ErrorItem {
   id: string;
@@ -16,6 +16,7 @@ interface ErrorItem {
 interface Summary {
   total: number;
   by_code: Record<string, number>;
+  replayed: number;
   series?: { start: string; by_code: Record<string, number> }[];
 }
 
@@ -38,32 +39,32 @@ const HOUR = 3_600_000;
 
 // The summary takes whole hours, at most 31 days apart: the last `hours` up to the end of this hour.
 const summaryRange = (hours: number) => {
-  const to = Math.ceil(Date.now() / HOUR) * HOUR;
+  const to = (Math.floor(Date.now() / HOUR) + 1) * HOUR;
   return { from: new Date(to - hours * HOUR).toISOString(), to: new Date(to).toISOString() };
 };
 
-const loadSummary = async (hours: number) => {
-  try {
-    return await call<Summary>('GET', '/errors/summary', {
-      query: { ...summaryRange(hours), interval: hours > 72 ? 'day' : 'hour' },
-    });
-  } catch (err) {
-    if (isMissingRoute(err)) return undefined;
-    throw err;
-  }
-};
-
-const SummaryChart = ({ hours }: { hours: number }) => {
-  const { data, error, loading } = useLoad(() => loadSummary(hours), [hours]);
+const SummaryChart = ({
+  hours,
+  applicationId,
+  round,
+}: {
+  hours: number;
+  applicationId?: string;
+  round: number;
+}) => {
+  const { data, error, loading } = useLoad(
+    () =>
+      call<Summary>('GET', '/errors/summary', {
+        query: {
+          ...summaryRange(hours),
+          interval: hours > 72 ? 'day' : 'hour',
+          application_id: applicationId,
+        },
+      }),
+    [hours, applicationId, round],
+  );
   if (error) return <ErrorNotice error={error} />;
-  if (loading && !data) return <p class="meta">Loading the error summary…</p>;
-  if (!data)
-    return (
-      <Notice kind="info">
-        Counts over time are not available: this stack has no <code>GET /errors/summary</code> yet (it
-        answered 404). The list below still works.
-      </Notice>
-    );
+  if (!data) return loading ? <p class="meta">Loading the error summary…</p> : null;
   const points = data.series ?? [];
   const codes = Object.keys(data.by_code).sort();
   const series: Series[] = codes.map((code) => ({
@@ -72,9 +73,10 @@ const SummaryChart = ({ hours }: { hours: number }) => {
   }));
   return (
     <>
-      <p class="meta">
+      <p class="meta" role="status" aria-label="Error summary">
         {data.total} error{data.total === 1 ? '' : 's'} in the last {hours} h:{' '}
         {codes.map((c) => `${c} ${data.by_code[c]}`).join(', ') || 'none'}
+        {data.replayed ? ` (${data.replayed} since replayed)` : ''}
       </p>
       {points.length && codes.length ? (
         <TimeChart
@@ -87,14 +89,27 @@ const SummaryChart = ({ hours }: { hours: number }) => {
   );
 };
 
-const ReplayButton = ({ code, from, to }: { code?: string; from?: string; to?: string }) => {
+interface ReplayFilters {
+  code?: string;
+  from?: string;
+  to?: string;
+  application_id?: string;
+}
+
+const ongoing = (replay: Replay | undefined) =>
+  replay !== undefined && (replay.status === 'queued' || replay.status === 'running');
+
+/** Starts a replay of the filters and follows it; `onFinished` reloads what the replay changed. */
+const ReplayButton = ({ filters, onFinished }: { filters: ReplayFilters; onFinished: () => void }) => {
   const [replay, setReplay] = useState<Replay>();
-  const [error, setError] = useState<unknown>();
-  const running = replay !== undefined && (replay.status === 'queued' || replay.status === 'running');
+  const action = useAction();
+  const running = ongoing(replay);
   usePoll(
     async () => {
-      if (replay)
-        setReplay(await call<Replay>('GET', `/errors/replay/${encodeURIComponent(replay.replay_id)}`));
+      if (!replay) return;
+      const next = await call<Replay>('GET', `/errors/replay/${encodeURIComponent(replay.replay_id)}`);
+      setReplay(next);
+      if (!ongoing(next)) onFinished();
     },
     1000,
     running,
@@ -104,14 +119,9 @@ const ReplayButton = ({ code, from, to }: { code?: string; from?: string; to?: s
       <button
         type="button"
         disabled={running}
-        onClick={async () => {
-          setError(undefined);
-          try {
-            setReplay(await call<Replay>('POST', '/errors/replay', { body: { code, from, to } }));
-          } catch (err) {
-            setError(isMissingRoute(err) ? new Error('Replay is not available on this stack (404).') : err);
-          }
-        }}
+        onClick={() =>
+          action.run(async () => setReplay(await call<Replay>('POST', '/errors/replay', { body: filters })))
+        }
       >
         Replay the errors of these filters
       </button>
@@ -121,36 +131,59 @@ const ReplayButton = ({ code, from, to }: { code?: string; from?: string; to?: s
           of {replay.matched ?? 0}
         </span>
       )}
-      {error ? <span class="inline-error">{describeError(error)}</span> : null}
+      {action.error ? <span class="inline-error">{describeError(action.error)}</span> : null}
     </div>
   );
 };
 
+interface Application {
+  id: string;
+  name: string;
+}
+
 export const ErrorsView = () => {
+  const admin = session.role() === 'admin';
   const [hours, setHours] = useState(24);
-  const [form, setForm] = useState({ code: '', from: '', to: '' });
+  const [form, setForm] = useState({ code: '', from: '', to: '', application_id: '' });
   const [applied, setApplied] = useState(form);
-  const query = { code: applied.code, from: fromLocalInput(applied.from), to: fromLocalInput(applied.to) };
-  const list = useLoad(() => collect<ErrorItem>('/errors', query, 500), [applied]);
+  // Search and Refresh reload the summary too: both count the same records.
+  const [round, setRound] = useState(0);
+  const applications = useLoad(
+    async () => (admin ? collect<Application>('/applications', {}, 1000) : []),
+    [admin],
+  );
+  const query = {
+    code: applied.code || undefined,
+    from: fromLocalInput(applied.from),
+    to: fromLocalInput(applied.to),
+    application_id: applied.application_id || undefined,
+  };
+  const list = useLoad(() => collect<ErrorItem>('/errors', query, 500), [applied, round]);
   return (
     <section aria-labelledby="errors-title">
       <h1 id="errors-title">Errors</h1>
-      <Field label="Summary range">
-        <select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
-          <option value={6}>last 6 hours</option>
-          <option value={24}>last 24 hours</option>
-          <option value={168}>last 7 days</option>
-          <option value={744}>last 31 days</option>
-        </select>
-      </Field>
-      <SummaryChart hours={hours} />
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <Form
+        onSubmit={() => {
           setApplied({ ...form });
+          setRound(round + 1);
         }}
       >
+        {admin ? (
+          <Field label="Application">
+            <select
+              name="application_id"
+              value={form.application_id}
+              onChange={(e) => setForm({ ...form, application_id: e.currentTarget.value })}
+            >
+              <option value="">every application</option>
+              {(applications.data ?? []).map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name}
+                </option>
+              ))}
+            </select>
+          </Field>
+        ) : null}
         <Field label="Code">
           <select
             name="code"
@@ -170,11 +203,23 @@ export const ErrorsView = () => {
           labels={['Received from (UTC)', 'Received before (UTC)']}
         />
         <button type="submit">Search</button>
-        <button type="button" onClick={() => list.run()}>
+        <button type="button" onClick={() => setRound(round + 1)}>
           Refresh
         </button>
-      </form>
-      <ReplayButton code={query.code || undefined} from={query.from} to={query.to} />
+      </Form>
+      <ErrorNotice error={applications.error} />
+      <h2>Counts by code</h2>
+      <Field label="Summary range">
+        <select value={hours} onChange={(e) => setHours(Number(e.currentTarget.value))}>
+          <option value={6}>last 6 hours</option>
+          <option value={24}>last 24 hours</option>
+          <option value={168}>last 7 days</option>
+          <option value={744}>last 31 days</option>
+        </select>
+      </Field>
+      <SummaryChart hours={hours} applicationId={query.application_id} round={round} />
+      <h2>Records</h2>
+      <ReplayButton filters={query} onFinished={() => setRound((r) => r + 1)} />
       <ErrorNotice error={list.error} />
       <p class="meta" aria-live="polite">
         {list.loading ? 'Loading…' : `${list.data?.length ?? 0} error(s), newest first`}

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { collect } from '../api.ts';
 import { type EyeEventItem, eventTypes } from '../events.ts';
 import { fromLocalInput, toLocalInput, utc } from '../format.ts';
-import { ErrorNotice, Field, Json, useLoad, usePoll } from '../ui.tsx';
+import { ErrorNotice, Field, Form, Json, Table, useLoad, usePoll } from '../ui.tsx';
 
 const TAIL_EVERY_MS = 2000;
 const SHOWN = 200;
@@ -20,36 +20,24 @@ const typeQuery = (type: string) => {
   return { category, name };
 };
 
-export const EventsTable = ({ items, caption }: { items: EyeEventItem[]; caption: string }) => (
-  <table>
-    <caption>{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">timestamp (UTC)</th>
-        <th scope="col">session</th>
-        <th scope="col">type</th>
-        <th scope="col">data</th>
-        <th scope="col">received</th>
+const EventsTable = ({ items, caption }: { items: EyeEventItem[]; caption: string }) => (
+  <Table caption={caption} headers={['timestamp (UTC)', 'session', 'type', 'data', 'received']}>
+    {items.map((e) => (
+      <tr key={e.id} data-event-id={e.id}>
+        <td class="nowrap">{utc(e.timestamp)}</td>
+        <td>
+          <a href={`#/session/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a>
+        </td>
+        <td class="nowrap">
+          {e.category} / {e.name}
+        </td>
+        <td>
+          <Json value={e.data} />
+        </td>
+        <td class="nowrap">{utc(e.received_at)}</td>
       </tr>
-    </thead>
-    <tbody>
-      {items.map((e) => (
-        <tr key={e.id} data-event-id={e.id}>
-          <td class="nowrap">{utc(e.timestamp)}</td>
-          <td>
-            <a href={`#/session/${encodeURIComponent(e.session_id)}`}>{e.session_id}</a>
-          </td>
-          <td class="nowrap">
-            {e.category} / {e.name}
-          </td>
-          <td>
-            <Json value={e.data} />
-          </td>
-          <td class="nowrap">{utc(e.received_at)}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+    ))}
+  </Table>
 );
 
 export const EventsView = () => {
@@ -94,10 +82,8 @@ export const EventsView = () => {
   return (
     <section aria-labelledby="events-title">
       <h1 id="events-title">Events</h1>
-      <form
-        class="filters"
-        onSubmit={(e) => {
-          e.preventDefault();
+      <Form
+        onSubmit={() => {
           setApplied(filters);
           if (!tail)
             fetchEvents({
@@ -113,9 +99,9 @@ export const EventsView = () => {
         <Field label="Type">
           <select name="type" value={filters.type} onChange={set('type')}>
             <option value="">any type</option>
-            {(types.data ?? []).map((t) => (
-              <option key={`${t.category}/${t.name}`} value={JSON.stringify([t.category, t.name])}>
-                {t.category} / {t.name}
+            {[...new Set((types.data ?? []).map((t) => JSON.stringify([t.category, t.name])))].map((key) => (
+              <option key={key} value={key}>
+                {(JSON.parse(key) as string[]).join(' / ')}
               </option>
             ))}
           </select>
@@ -157,7 +143,7 @@ export const EventsView = () => {
           Live tail (every {TAIL_EVERY_MS / 1000} s)
         </label>
         <button type="submit">{tail ? 'Apply filters' : 'Search'}</button>
-      </form>
+      </Form>
       <ErrorNotice error={error ?? types.error} />
       <p class="meta" aria-live="polite">
         {items.length} event{items.length === 1 ? '' : 's'}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call } from '../api.ts';
 import { fromLocalInput, number, utc } from '../format.ts';
-import { ErrorNotice, Field, RangeFields } from '../ui.tsx';
+import { ErrorNotice, Field, Form, RangeFields, Table, useAction } from '../ui.tsx';
 
 interface MinuteAverage {
   minute: string;
@@ -69,25 +69,20 @@ const Track = ({ items }: { items: MinuteAverage[] }) => {
 export const LocationsView = () => {
   const [form, setForm] = useState({ user_id: '', from: '', to: '' });
   const [result, setResult] = useState<{ user_id: string; items: MinuteAverage[] }>();
-  const [error, setError] = useState<unknown>();
+  const action = useAction();
   return (
     <section aria-labelledby="locations-title">
       <h1 id="locations-title">Locations</h1>
-      <form
-        class="filters"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setError(undefined);
-          try {
+      <Form
+        onSubmit={() =>
+          action.run(async () =>
             setResult(
               await call('GET', `/users/${encodeURIComponent(form.user_id)}/location-averages`, {
                 query: { from: fromLocalInput(form.from), to: fromLocalInput(form.to) },
               }),
-            );
-          } catch (err) {
-            setError(err);
-          }
-        }}
+            ),
+          )
+        }
       >
         <Field label="User id">
           <input
@@ -104,37 +99,27 @@ export const LocationsView = () => {
           labels={['From (UTC)', 'To (UTC, exclusive)']}
         />
         <button type="submit">Show averages</button>
-      </form>
-      <ErrorNotice error={error} />
+      </Form>
+      <ErrorNotice error={action.error} />
       {result && !result.items.length ? <p>No datapoints for {result.user_id} in this range.</p> : null}
       {result?.items.length ? (
         <>
           <Track items={result.items} />
-          <table>
-            <caption>Per-minute averages of {result.user_id}</caption>
-            <thead>
-              <tr>
-                <th scope="col">minute (UTC)</th>
-                <th scope="col">lat</th>
-                <th scope="col">long</th>
-                <th scope="col">accuracy</th>
-                <th scope="col">speed</th>
-                <th scope="col">datapoints</th>
+          <Table
+            caption={`Per-minute averages of ${result.user_id}`}
+            headers={['minute (UTC)', 'lat', 'long', 'accuracy', 'speed', 'datapoints']}
+          >
+            {result.items.map((i) => (
+              <tr key={i.minute}>
+                <td class="nowrap">{utc(i.minute)}</td>
+                <td class="num">{number(i.lat, 6)}</td>
+                <td class="num">{number(i.long, 6)}</td>
+                <td class="num">{number(i.accuracy)}</td>
+                <td class="num">{number(i.speed)}</td>
+                <td class="num">{i.count}</td>
               </tr>
-            </thead>
-            <tbody>
-              {result.items.map((i) => (
-                <tr key={i.minute}>
-                  <td class="nowrap">{utc(i.minute)}</td>
-                  <td class="num">{number(i.lat, 6)}</td>
-                  <td class="num">{number(i.long, 6)}</td>
-                  <td class="num">{number(i.accuracy)}</td>
-                  <td class="num">{number(i.speed)}</td>
-                  <td class="num">{i.count}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       ) : null}
     </section>

@@ -2,7 +2,7 @@ import { PALETTE } from '../chart.tsx';
 import { type EyeEventItem, sessionEvents } from '../events.ts';
 import { duration, utc } from '../format.ts';
 import { findGaps } from '../timeline.ts';
-import { ErrorNotice, Json, useLoad } from '../ui.tsx';
+import { ErrorNotice, Json, Table, useLoad } from '../ui.tsx';
 
 const W = 900;
 const H = 90;
@@ -79,34 +79,26 @@ export const SessionView = ({ sessionId }: { sessionId: string }) => {
             {duration(Date.parse(last.timestamp) - Date.parse(first.timestamp))}), {gaps.size} gap(s)
           </p>
           <Timeline events={events} />
-          <table>
-            <caption>The session in time order</caption>
-            <thead>
-              <tr>
-                <th scope="col">timestamp (UTC)</th>
-                <th scope="col">since previous</th>
-                <th scope="col">type</th>
-                <th scope="col">data</th>
+          <Table
+            caption="The session in time order"
+            headers={['timestamp (UTC)', 'since previous', 'type', 'data']}
+          >
+            {events.map((e, i) => (
+              <tr key={e.id} class={gaps.has(i - 1) ? 'after-gap' : undefined}>
+                <td class="nowrap">{utc(e.timestamp)}</td>
+                <td class="nowrap">
+                  {i === 0 ? '—' : duration(Date.parse(e.timestamp) - Date.parse(events[i - 1]!.timestamp))}
+                  {gaps.has(i - 1) ? ' (gap)' : ''}
+                </td>
+                <td class="nowrap">
+                  {e.category} / {e.name}
+                </td>
+                <td>
+                  <Json value={e.data} />
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {events.map((e, i) => (
-                <tr key={e.id} class={gaps.has(i - 1) ? 'after-gap' : undefined}>
-                  <td class="nowrap">{utc(e.timestamp)}</td>
-                  <td class="nowrap">
-                    {i === 0 ? '—' : duration(Date.parse(e.timestamp) - Date.parse(events[i - 1]!.timestamp))}
-                    {gaps.has(i - 1) ? ' (gap)' : ''}
-                  </td>
-                  <td class="nowrap">
-                    {e.category} / {e.name}
-                  </td>
-                  <td>
-                    <Json value={e.data} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </Table>
         </>
       ) : data ? (
         <p>No events in this session.</p>

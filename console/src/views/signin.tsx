@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, call, type Role, session } from '../api.ts';
-import { ErrorNotice, Field } from '../ui.tsx';
+import { ErrorNotice, Field, useAction } from '../ui.tsx';
 
 // Only the admin may list applications: 200 is the admin token, 403 a valid application key, 401 neither.
 const roleOf = async (token: string): Promise<Role> => {
@@ -15,28 +15,22 @@ const roleOf = async (token: string): Promise<Role> => {
 
 export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   return (
     <main class="signin">
       <h1>Eye console</h1>
       <form
-        onSubmit={async (e) => {
+        onSubmit={(e) => {
           e.preventDefault();
-          setBusy(true);
-          setError(undefined);
-          try {
-            session.save(token.trim(), await roleOf(token.trim()));
-            onSignedIn();
-          } catch (err) {
-            setError(
-              err instanceof ApiError && err.status === 401
+          action.run(async () => {
+            const role = await roleOf(token.trim()).catch((err) => {
+              throw err instanceof ApiError && err.status === 401
                 ? new Error('That token is not valid here.')
-                : err,
-            );
-          } finally {
-            setBusy(false);
-          }
+                : err;
+            });
+            session.save(token.trim(), role);
+            onSignedIn();
+          });
         }}
       >
         <Field label="Admin token or application API key" hint="Kept for this tab only (sessionStorage).">
@@ -49,10 +43,10 @@ export const SignIn = ({ onSignedIn }: { onSignedIn: () => void }) => {
             onInput={(e) => setToken(e.currentTarget.value)}
           />
         </Field>
-        <button type="submit" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
-        <ErrorNotice error={error} />
+        <ErrorNotice error={action.error} />
       </form>
     </main>
   );

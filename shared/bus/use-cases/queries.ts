@@ -87,30 +87,39 @@ const mergeIfComplete = async (queryId: string) => {
   await succeedQuery(queryId, now());
 };
 
+const errorMessage = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 /**
- * One file of a query. A task of a query that is no longer active does nothing; a redelivered task
- * finds its partial stored and changes nothing. A file that cannot be read or holds invalid data fails
- * the query; a transient failure is thrown back to SQS, except on the last receive, which fails the
- * query rather than leave it waiting for a file that will never be counted.
+ * One file of a query. A task of a query that is no longer active (or past its stall deadline) does
+ * nothing; a redelivered task finds its partial stored and changes nothing. A file that cannot be read
+ * or holds invalid data fails the query; any other failure is thrown back to SQS, except on the last
+ * receive, which fails the query rather than leave it waiting for a file that will never be counted.
  */
 export const scanFile = async (task: ScanFileMessage, lastReceive: boolean) => {
   const query = await getQuery(task.query_id);
   if (!query || (query.status !== 'queued' && query.status !== 'running')) return;
-  await markQueryRunning(task.query_id);
-  let totals: Awaited<ReturnType<typeof totalsOfObject>>;
-  try {
-    totals = await totalsOfObject(task.key);
-  } catch (err) {
-    if (!isPermanent(err) && !lastReceive) throw err;
-    const reason = err instanceof Error ? err.message : String(err);
+  const fail = async (reason: string) => {
     logger.warn('query file failed', { query_id: task.query_id, key: task.key, error: reason });
     await failQuery(
       task.query_id,
-      `a stored file of ${task.country} on ${task.date} could not be read: ${reason}`,
+      `a stored file of ${task.country} on ${task.date} could not be counted: ${reason}`,
       now(),
     );
-    return;
+  };
+  try {
+    await markQueryRunning(task.query_id);
+    let totals: Awaited<ReturnType<typeof totalsOfObject>>;
+    try {
+      totals = await totalsOfObject(task.key);
+    } catch (err) {
+      if (!isPermanent(err)) throw err;
+      await fail(errorMessage(err));
+      return;
+    }
+    await recordPartial(task, totals);
+    await mergeIfComplete(task.query_id);
+  } catch (err) {
+    if (!lastReceive) throw err;
+    await fail(errorMessage(err));
   }
-  await recordPartial(task, totals);
-  await mergeIfComplete(task.query_id);
 };

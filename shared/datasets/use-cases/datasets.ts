@@ -20,7 +20,7 @@ import {
   newDatasetId,
   releaseImport,
 } from '../repository.ts';
-import { type Dataset, UPLOAD_URL_SECONDS } from '../schemas.ts';
+import { type Dataset, type S3NotificationMessage, UPLOAD_URL_SECONDS } from '../schemas.ts';
 
 // The feature's use cases; handlers call these, these call the pure modules and the repository.
 
@@ -122,16 +122,13 @@ export const aggregateDataset = async (
   return aggregate(await getCatalogue(item), query, extractReader(item));
 };
 
-/** The object keys an S3 notification message (the SQS body) reports as created. */
-export const createdObjectKeys = (body: string): string[] => {
-  const message = JSON.parse(body) as {
-    Records?: { eventName?: string; s3?: { object?: { key?: string } } }[];
-  };
-  // S3 sends an s3:TestEvent without Records when a notification is configured.
-  return (message.Records ?? [])
-    .filter((r) => r.eventName?.startsWith('ObjectCreated:') && r.s3?.object?.key)
-    .map((r) => decodeURIComponent(r.s3!.object!.key!.replace(/\+/g, ' ')));
-};
+/** The object keys an S3 notification message reports as created (none in S3's test event). */
+export const createdObjectKeys = (message: S3NotificationMessage): string[] =>
+  'Records' in message
+    ? message.Records.filter((r) => r.eventName.startsWith('ObjectCreated:')).map((r) =>
+        decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')),
+      )
+    : [];
 
 /** The delivery of an import message: which message, its receive count, when the function's time runs out. */
 export interface ImportDelivery {

@@ -4,18 +4,16 @@ import { loadRegistry } from '../registry.ts';
 import type { Claim } from '../repository.ts';
 import type { EventErrorCode } from '../schemas.ts';
 
-const ingestMessage = z.object({
+/** The body of an ingest queue message: one request's events of one application. */
+export const ingestMessage = z.object({
   application_id: z.string().min(1),
   received_at: z.iso.datetime(),
   events: z.array(z.object({ id: z.string().min(1), event: z.unknown() })),
 });
+export type IngestMessage = z.output<typeof ingestMessage>;
 
-/**
- * Decides every event of a queue message against its application's types as they are now; a body
- * that is not an ingest message throws (→ DLQ).
- */
-export const outcomesOfMessage = async (body: string): Promise<Outcome[]> => {
-  const message = ingestMessage.parse(JSON.parse(body));
+/** Decides every event of a queue message against its application's types as they are now. */
+export const outcomesOfMessage = async (message: IngestMessage): Promise<Outcome[]> => {
   const registry = await loadRegistry(
     message.application_id,
     message.events.map((e) => e.event),

@@ -6,9 +6,10 @@ import { sqs } from '../../core/aws/sqs.ts';
 import { mapBounded } from '../../core/concurrency.ts';
 import { queueUrl } from '../../core/env.ts';
 import { notFound, validationError } from '../../core/errors.ts';
+import { logger } from '../../core/observability.ts';
 import { classify } from '../classify.ts';
 import { loadRegistry } from '../registry.ts';
-import { completePage, createJob, type ReplayJob, readJob } from '../replay-repository.ts';
+import { completePage, createJob, failJob, type ReplayJob, readJob } from '../replay-repository.ts';
 import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from '../repository.ts';
 import type { ReplayBody, ReplayStatus } from '../schemas.ts';
 import { timeKey } from '../timestamps.ts';
@@ -16,11 +17,15 @@ import { timeKey } from '../timestamps.ts';
 // A replay walks the matched error records newest first, one page per queue message: each message
 // re-validates its page, records the page's counts on the job (once: conditioned on the page) and
 // queues the next page. Records are stored by a conditional transaction each (repository.ts), so a
-// redelivered page, or two replays over the same records, store every event once.
+// redelivered page, or two replays over the same records, store every event once. A replay whose next
+// page can never run ends failed: its first page could not be queued, or a page failed on its last
+// receive; what no code sees (a crash or a timeout on the last receive) is left to the stall deadline.
 const PAGE = 50;
 const IN_FLIGHT = 8;
 
-const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+/** The body of a replay queue message: which page of which replay. */
+export const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+export type ReplayMessage = z.output<typeof replayMessage>;
 
 const enqueuePage = (replayId: string, page: number) =>
   sqs.send(
@@ -51,6 +56,7 @@ export const startReplay = async (caller: Caller, body: ReplayBody) => {
   if (filters.name !== undefined && filters.category === undefined) {
     throw validationError('name needs category', [{ path: 'name', message: 'name needs category' }]);
   }
+  const createdAt = new Date().toISOString();
   const job: ReplayJob = {
     replay_id: randomUUID(),
     application_id: ownerScope(caller, application_id),
@@ -60,11 +66,18 @@ export const startReplay = async (caller: Caller, body: ReplayBody) => {
     replayed: 0,
     still_failing: 0,
     pages_done: 0,
-    created_at: new Date().toISOString(),
+    created_at: createdAt,
     finished_at: null,
+    progress_at: createdAt,
   };
   await createJob(job);
-  await enqueuePage(job.replay_id, 0);
+  try {
+    await enqueuePage(job.replay_id, 0);
+  } catch (err) {
+    // Nothing will ever run the replay: it ends here, and the request fails (500) as the send did.
+    await failJob(job.replay_id, new Date().toISOString());
+    throw err;
+  }
   return { replay_id: job.replay_id, status: 'queued' as const };
 };
 
@@ -107,16 +120,40 @@ const replayRecord = async (
   return 'not_matched';
 };
 
-/** Handles one page message of a replay; throws on failures worth a redelivery. */
-export const replayPage = async (body: string): Promise<{ replayed: number; stillFailing: number }> => {
-  const message = replayMessage.parse(JSON.parse(body));
+const NOTHING = { replayed: 0, stillFailing: 0 };
+
+/**
+ * One page of a replay. A page of a replay that is no longer active (failed, or past its stall
+ * deadline) does nothing; failures worth a redelivery are thrown back to SQS, except on the last
+ * receive, which ends the replay failed rather than leave it waiting for a page that never comes.
+ */
+export const replayPage = async (
+  message: ReplayMessage,
+  lastReceive: boolean,
+): Promise<{ replayed: number; stillFailing: number }> => {
   const job = await readJob(message.replay_id);
   if (!job) throw new Error(`replay ${message.replay_id} does not exist`);
-  if (job.pages_done !== message.page) {
+  if (job.status !== 'queued' && job.status !== 'running') return NOTHING;
+  try {
+    return await replayJobPage(job, message.page);
+  } catch (err) {
+    if (!lastReceive) throw err;
+    logger.error('replay page failed on its last receive', {
+      replay_id: job.replay_id,
+      page: message.page,
+      error: (err as Error).message,
+    });
+    await failJob(job.replay_id, new Date().toISOString());
+    return NOTHING;
+  }
+};
+
+const replayJobPage = async (job: ReplayJob, pageNumber: number) => {
+  if (job.pages_done !== pageNumber) {
     // A redelivery of a recorded page: its successor may not have been queued before a crash.
-    if (job.pages_done === message.page + 1 && job.status === 'running')
+    if (job.pages_done === pageNumber + 1 && job.status === 'running')
       await enqueuePage(job.replay_id, job.pages_done);
-    return { replayed: 0, stillFailing: 0 };
+    return NOTHING;
   }
   const page = await queryErrors(
     {
@@ -127,7 +164,7 @@ export const replayPage = async (body: string): Promise<{ replayed: number; stil
       includeReplayed: true,
     },
     PAGE,
-    message.page === 0 ? undefined : job.next_before,
+    pageNumber === 0 ? undefined : job.next_before,
   );
   const records = page.items.filter((record) => matches(job, record));
   const registries = new Map<string, Awaited<ReturnType<typeof loadRegistry>>>();
@@ -142,12 +179,12 @@ export const replayPage = async (body: string): Promise<{ replayed: number; stil
   await writeCopies(copies);
   const replayed = verdicts.filter((v) => v === 'replayed').length;
   const stillFailing = verdicts.filter((v) => v === 'still_failing').length;
-  const recorded = await completePage(
-    job.replay_id,
-    message.page,
-    { matched: replayed + stillFailing, replayed, still_failing: stillFailing, nextBefore: page.last },
-    new Date().toISOString(),
-  );
-  if (page.last !== undefined) await enqueuePage(job.replay_id, message.page + 1);
-  return recorded ? { replayed, stillFailing } : { replayed: 0, stillFailing: 0 };
+  const recorded = await completePage(job.replay_id, pageNumber, {
+    matched: replayed + stillFailing,
+    replayed,
+    still_failing: stillFailing,
+    nextBefore: page.last,
+  });
+  if (page.last !== undefined) await enqueuePage(job.replay_id, pageNumber + 1);
+  return recorded ? { replayed, stillFailing } : NOTHING;
 };

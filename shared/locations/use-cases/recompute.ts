@@ -1,26 +1,26 @@
-import type { SQSRecord } from 'aws-lambda';
 import { mapBounded } from '../../core/concurrency.ts';
 import { logger } from '../../core/observability.ts';
+import type { Delivery } from '../../core/sqs.ts';
 import { minuteAverage } from '../averages.ts';
-import { minuteId, minutePoints, parseMinuteMessage, saveAverage, type UserMinute } from '../repository.ts';
+import {
+  minuteId,
+  minutePoints,
+  saveAverage,
+  type UserMinute,
+  type UserMinutesMessage,
+} from '../repository.ts';
 
 // The averaging consumer's logic, apart from ingest so its bundle does not carry the zone lookup.
 const RECOMPUTE_CONCURRENCY = 4;
 
+type MinutesRecord = Pick<Delivery<UserMinutesMessage>, 'messageId' | 'body' | 'attributes'>;
+
 /** The user-minutes a batch names, each once with the messages that named it and when the last was sent. */
-const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attributes'>[]) => {
+const coalesceMinutes = (records: MinutesRecord[]) => {
   const groups = new Map<string, { minute: UserMinute; messageIds: string[]; lastSentMs: number }>();
-  const malformed: string[] = [];
   for (const record of records) {
-    let minutes: UserMinute[];
-    try {
-      minutes = parseMinuteMessage(record.body);
-    } catch {
-      malformed.push(record.messageId);
-      continue;
-    }
     const sentMs = Number(record.attributes?.SentTimestamp) || Number.POSITIVE_INFINITY;
-    for (const minute of minutes) {
+    for (const minute of record.body.minutes) {
       const group = groups.get(minuteId(minute));
       if (group) {
         group.messageIds.push(record.messageId);
@@ -28,7 +28,7 @@ const coalesceMinutes = (records: Pick<SQSRecord, 'messageId' | 'body' | 'attrib
       } else groups.set(minuteId(minute), { minute, messageIds: [record.messageId], lastSentMs: sentMs });
     }
   }
-  return { groups: [...groups.values()], malformed };
+  return [...groups.values()];
 };
 
 // A point is stored before its message is sent, so a recompute whose consistent read started after the
@@ -53,11 +53,9 @@ const recomputeMinute = async (minute: UserMinute) => {
  * Recomputes each user-minute of a batch from its stored points. A message fails (and comes back) when
  * any minute it names failed; recomputing its other minutes again is harmless.
  */
-export const recomputeMinutes = async (records: SQSRecord[]): Promise<string[]> => {
-  const { groups, malformed } = coalesceMinutes(records);
-  if (malformed.length > 0) logger.error('Malformed user-minute messages', { messageIds: malformed });
-  const failed = new Set(malformed);
-  const due = groups.filter((g) => !alreadyCovered(minuteId(g.minute), g.lastSentMs));
+export const recomputeMinutes = async (records: MinutesRecord[]): Promise<string[]> => {
+  const failed = new Set<string>();
+  const due = coalesceMinutes(records).filter((g) => !alreadyCovered(minuteId(g.minute), g.lastSentMs));
   await mapBounded(due, RECOMPUTE_CONCURRENCY, async ({ minute, messageIds }) => {
     try {
       await recomputeMinute(minute);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, test } from '@jest/globals';
 import { buildConsole } from '../../../console/build.ts';
 
@@ -16,8 +17,9 @@ describe('the console page', () => {
     expect(committed.html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i);
   });
 
-  // API Gateway and Lambda answer at most 6 MB; the page stays far below, so it needs no compression.
-  test('is small enough to serve uncompressed', () => {
+  // API Gateway and Lambda answer at most 6 MB; the page stays far below that, even uncompressed.
+  test('is small enough to serve uncompressed, and its gzip encoding is that page', () => {
     expect(Buffer.byteLength(committed.html)).toBeLessThan(300 * 1024);
+    expect(gunzipSync(Buffer.from(committed.gzip, 'base64')).toString('utf8')).toBe(committed.html);
   });
 });

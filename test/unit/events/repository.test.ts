@@ -373,12 +373,15 @@ describe('enqueue', () => {
 
 describe('the sample SQS event', () => {
   test('is a message the consumer understands', async () => {
-    const { outcomesOfMessage } = await import('../../../shared/events/use-cases/processing.ts');
+    const { ingestMessage, outcomesOfMessage } = await import(
+      '../../../shared/events/use-cases/processing.ts'
+    );
     const sample = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );
     // No type is stored: the built-ins apply.
     ddb.on(BatchGetCommand).resolves({ Responses: { events: [] } });
-    expect((await outcomesOfMessage(sample.Records[0].body)).map((o) => o.kind)).toEqual(['event']);
+    const message = ingestMessage.parse(JSON.parse(sample.Records[0].body));
+    expect((await outcomesOfMessage(message)).map((o) => o.kind)).toEqual(['event']);
   });
 });

@@ -3,8 +3,10 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import type { UserMinutesMessage } from '../../../shared/locations/repository.ts';
 import { conditionFailed } from '../helpers/aws-errors.ts';
 import { useSecrets } from '../helpers/secrets.ts';
+import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/sqs.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const sqs = mockClient(SQSClient);
@@ -17,8 +19,11 @@ beforeEach(() => {
   sqs.reset();
 });
 
-const record = (messageId: string, body: unknown) =>
-  ({ messageId, body: typeof body === 'string' ? body : JSON.stringify(body) }) as SQSRecord;
+const record = (messageId: string, body: UserMinutesMessage, sentMs = Date.now()) => ({
+  messageId,
+  body,
+  attributes: { SentTimestamp: String(sentMs) } as SQSRecord['attributes'],
+});
 
 const POINT = {
   user_id: 'a1',
@@ -178,28 +183,30 @@ describe('the averaging consumer', () => {
     expect(await recomputeMinutes([record('1', { minutes: [{ user_id: 'u', minute: 'm' }] })])).toEqual([]);
   });
 
-  test('only the messages of a minute that failed, and malformed ones, are reported as failures', async () => {
-    const { recomputeMinutes } = await import('../../../shared/locations/use-cases/recompute.ts');
+  test('only the messages of a minute that failed, and unparseable ones, are reported as failures', async () => {
+    const { handler } = await import('../../../functions/locations/average-minute.ts');
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#bad#m' } }).rejects(new Error('boom'));
     ddb.on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'PT#good#m' } }).resolves({ Items: points });
     ddb.on(PutCommand).resolves({});
     const good = { user_id: 'good', minute: 'm' };
     const bad = { user_id: 'bad', minute: 'm' };
-    const failed = await recomputeMinutes([
-      record('a', { minutes: [good] }),
-      record('b', { minutes: [good, bad] }),
-      record('c', 'not json'),
-      record('d', { minutes: [bad] }),
-      record('e', { user_id: 'good', minute: 'm' }),
-    ]);
-    expect(failed.sort()).toEqual(['b', 'c', 'd', 'e']);
+    const result = await handler(
+      sqsEvent(
+        sqsRecord('a', { minutes: [good] }),
+        sqsRecord('b', { minutes: [good, bad] }),
+        sqsRecord('c', 'not json'),
+        sqsRecord('d', { minutes: [bad] }),
+        sqsRecord('e', { user_id: 'good', minute: 'm' }),
+      ),
+      lambdaContext,
+    );
+    expect(result.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['b', 'c', 'd', 'e']);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(1);
   });
 });
 
 describe('skipping minutes a recompute already covered', () => {
-  const sentAt = (messageId: string, body: unknown, sentMs: number) =>
-    ({ ...record(messageId, body), attributes: { SentTimestamp: String(sentMs) } }) as SQSRecord;
+  const sentAt = record;
   const points = [{ lat: 1, long: 1, accuracy: 1, speed: null }];
 
   test('a message sent well before the last successful recompute of its minute started is not read again', async () => {

@@ -1,0 +1,43 @@
+import { env } from './env.ts';
+
+// Asynchronous work (a bus job, a replay, a statistics query) never stays active for ever: once it has
+// made no progress for its stall deadline it reads as failed. The deadline is the longest one of its
+// messages can legitimately stay unhandled: maxReceiveCount receives, each followed by a visibility
+// timeout when its invocation crashed or timed out (lib/routes.ts stallSeconds).
+
+/** The instant work still in progress at `progressAt` counts as stalled. */
+export const stallDeadline = (progressAt: string, stallSeconds: number) =>
+  new Date(Date.parse(progressAt) + stallSeconds * 1000);
+
+/** When active (queued or running) work that last progressed at `progressAt` stalled; undefined if it has not. */
+export const stalledAt = (
+  status: string,
+  progressAt: string,
+  stallSeconds: number,
+  now: Date,
+): Date | undefined => {
+  if (status !== 'queued' && status !== 'running') return undefined;
+  const deadline = stallDeadline(progressAt, stallSeconds);
+  return now < deadline ? undefined : deadline;
+};
+
+/** The earliest progress instant that is not stalled at `now`: a conditional write's lower bound. */
+export const stalledBefore = (stallSeconds: number, now: Date) =>
+  new Date(now.getTime() - stallSeconds * 1000).toISOString();
+
+/**
+ * The condition of a write that records progress: the item (`progress_at`, or `created_at` for one
+ * stored before it had one) has not stalled; `:stalledBefore` is stalledBefore(). A late message of
+ * work that reads failed cannot bring it back.
+ */
+export const NOT_STALLED =
+  '(progress_at > :stalledBefore OR (attribute_not_exists(progress_at) AND created_at > :stalledBefore))';
+
+type StallSetting = 'BUS_JOB_STALL_SECONDS' | 'REPLAY_STALL_SECONDS' | 'QUERY_STALL_SECONDS';
+
+/** A stall deadline (seconds) from this function's configuration; only the functions that read one get it. */
+export const stallSeconds = (name: StallSetting): number => {
+  const value = env[name];
+  if (value === undefined) throw new Error(`Missing configuration ${name}`);
+  return value;
+};
