@@ -1,17 +1,14 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { sqsConsumer } from '../../shared/core/sqs.ts';
-import { claimOutcome, writeCopies } from '../../shared/events/repository.ts';
-import { ingestMessage, outcomesOfMessage, storeAll } from '../../shared/events/use-cases/processing.ts';
+import { ingestMessage } from '../../shared/events/schemas.ts';
+import { processMessage } from '../../shared/events/use-cases/processing.ts';
 
 export const handler = sqsConsumer(
   'events-process',
   ingestMessage,
   async (record) => {
-    const tally = await storeAll(await outcomesOfMessage(record.body), {
-      claim: claimOutcome,
-      writeCopies,
-    });
+    const tally = await processMessage(record.body);
     metrics.addMetric('events_stored', MetricUnit.Count, tally.stored);
     for (const [code, count] of Object.entries(tally.errors)) {
       metrics.addMetric(`error_${code}`, MetricUnit.Count, count);

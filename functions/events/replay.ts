@@ -1,7 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { metrics } from '../../shared/core/observability.ts';
 import { isLastReceive, sqsConsumer } from '../../shared/core/sqs.ts';
-import { replayMessage, replayPage } from '../../shared/events/use-cases/replay.ts';
+import { replayMessage } from '../../shared/events/schemas.ts';
+import { replayPage } from '../../shared/events/use-cases/replay.ts';
 
 export const handler = sqsConsumer(
   'events-replay',

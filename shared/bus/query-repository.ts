@@ -1,12 +1,9 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { s3 } from '../core/aws/s3.ts';
-import { sqs } from '../core/aws/sqs.ts';
-import { chunks, mapBounded } from '../core/concurrency.ts';
-import { isConditionFailure, queryAll } from '../core/dynamo.ts';
-import { bucketName, queueUrl, tableName } from '../core/env.ts';
+import { cancellationCodes, isConditionFailure, queryAll } from '../core/dynamo.ts';
+import { bucketName, tableName } from '../core/env.ts';
 import { NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { DepartureTotals } from './departures.ts';
 import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './schemas.ts';
@@ -30,8 +27,6 @@ const keys = {
 };
 
 const table = () => tableName('bus');
-/** Scan tasks sent at once by the query's start: SendMessageBatch calls in flight. */
-const SEND_CONCURRENCY = 16;
 
 interface QueryItem extends Omit<StatsQuery, 'result' | 'error'> {
   error_message?: string;
@@ -81,18 +76,6 @@ export const getQuery = async (queryId: string): Promise<Omit<StatsQuery, 'resul
     new GetCommand({ TableName: table(), Key: keys.query(queryId), ConsistentRead: true }),
   );
   return out.Item ? toQuery(out.Item as QueryItem) : undefined;
-};
-
-export const enqueueScans = async (tasks: ScanFileMessage[]) => {
-  await mapBounded(chunks(tasks, 10), SEND_CONCURRENCY, async (batch) => {
-    const out = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queueUrl('busQueryScan'),
-        Entries: batch.map((task) => ({ Id: String(task.index), MessageBody: JSON.stringify(task) })),
-      }),
-    );
-    if (out.Failed?.length) throw new Error(`SQS refused ${out.Failed.length} scan tasks`);
-  });
 };
 
 const ACTIVE_CONDITION = '#status IN (:queued, :running)';
@@ -186,15 +169,7 @@ export const recordPartial = async (
     );
     return true;
   } catch (err) {
-    const { name, CancellationReasons } = err as {
-      name?: string;
-      CancellationReasons?: { Code?: string }[];
-    };
-    if (
-      name === 'TransactionCanceledException' &&
-      CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')
-    )
-      return false;
+    if (cancellationCodes(err)?.includes('ConditionalCheckFailed')) return false;
     throw err;
   }
 };

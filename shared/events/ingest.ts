@@ -1,6 +1,6 @@
 import { payloadTooLarge, validationError } from '../core/errors.ts';
 import { zodDetails } from '../core/validation.ts';
-import { type Envelope, envelope, type IngestResult } from './schemas.ts';
+import { type Envelope, envelope, type IngestMessage, type IngestResult } from './schemas.ts';
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 // An event travels in one SQS message (256 KiB) and is stored in one DynamoDB item (400 KB); its
@@ -21,13 +21,6 @@ export interface RejectedEvent {
   index: number;
   errors: { path: string; message: string }[];
   event: unknown;
-}
-
-/** What a queue message carries: events of one application received in one request. */
-export interface IngestMessage {
-  application_id: string;
-  received_at: string;
-  events: { id: string; event: unknown }[];
 }
 
 // SQS refuses U+FFFE, U+FFFF and lone surrogates in a message body (and the local emulator refuses

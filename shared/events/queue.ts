@@ -1,8 +1,9 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqs } from '../core/aws/sqs.ts';
 import { queueUrl } from '../core/env.ts';
 import { type RetryPolicy, untilNoneLeft } from '../core/retry.ts';
 import { sendBatches } from './ingest.ts';
+import type { ReplayMessage } from './schemas.ts';
 
 const SEND_POLICY: RetryPolicy = { attempts: 5, baseMs: 50, capMs: 800 };
 
@@ -27,5 +28,13 @@ const sendAll = async (bodies: string[]): Promise<void> => {
       return pending.filter((entry) => failed.has(entry.Id));
     },
     'messages refused by SQS',
+  );
+};
+
+/** Queues page `page` of a replay (its consumer is functions/events/replay.ts). */
+export const enqueueReplayPage = async (replayId: string, page: number): Promise<void> => {
+  const message: ReplayMessage = { replay_id: replayId, page };
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl('eventsReplay'), MessageBody: JSON.stringify(message) }),
   );
 };

@@ -291,3 +291,17 @@ export type ReplayStatus = z.output<typeof replayStatus>;
 export const replayQueued = z
   .object({ replay_id: z.string(), status: z.literal('queued') })
   .meta({ id: 'ReplayQueued' });
+
+// Queue message bodies: what queue.ts sends and the consumers' chain parses.
+
+/** An ingest queue message: one request's events of one application. */
+export const ingestMessage = z.object({
+  application_id: z.string().min(1),
+  received_at: z.iso.datetime(),
+  events: z.array(z.object({ id: z.string().min(1), event: z.unknown() })),
+});
+export type IngestMessage = z.output<typeof ingestMessage>;
+
+/** A replay queue message: which page of which replay. */
+export const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
+export type ReplayMessage = z.output<typeof replayMessage>;

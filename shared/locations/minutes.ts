@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { parseIsoInstant } from './schemas.ts';
+import { parseIsoInstant, type UserMinute } from './schemas.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -20,3 +20,6 @@ export const minuteRange = (from?: string, to?: string) => {
     empty: first !== undefined && end !== undefined && first >= end,
   };
 };
+
+/** Identifies a user-minute, for grouping. */
+export const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;

@@ -1,16 +1,13 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { dynamo } from '../core/aws/dynamo.ts';
-import { sqs } from '../core/aws/sqs.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure, putIfAbsent, queryAll } from '../core/dynamo.ts';
-import { queueUrl, tableName } from '../core/env.ts';
+import { tableName } from '../core/env.ts';
 import type { Page } from '../core/validation.ts';
 import type { PointValues } from './averages.ts';
 import type { Datapoint } from './datapoint.ts';
 import { minuteRange } from './minutes.ts';
-import type { MinuteAverage } from './schemas.ts';
+import type { MinuteAverage, UserMinute } from './schemas.ts';
 
 // Points are partitioned by user-minute, sorted by their µs instant: the conditional put on that key is
 // the deduplication (same user + same instant = same item), and recomputing a minute is one Query.
@@ -22,15 +19,7 @@ const keys = {
   average: (userId: string, minute: string) => ({ pk: keys.averages(userId), sk: minute }),
 };
 
-export interface UserMinute {
-  user_id: string;
-  minute: string;
-}
-
 const table = () => tableName('locations');
-// One message names up to this many user-minutes (~70 bytes each, far below SQS's 256 KB).
-const MINUTES_PER_MESSAGE = 50;
-
 /** Stores a point unless the same user already has one at the same instant (the first one wins). */
 export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'stored' | 'duplicate'> => {
   const stored = await putIfAbsent(table(), {
@@ -46,86 +35,6 @@ export const storePoint = async (p: Datapoint, receivedAt: string): Promise<'sto
     received_at: receivedAt,
   });
   return stored ? 'stored' : 'duplicate';
-};
-
-const minuteMessage = (minutes: UserMinute[]) =>
-  JSON.stringify({ minutes: minutes.map((m) => ({ user_id: m.user_id, minute: m.minute })) });
-
-/** The body of a user-minutes message: the minutes whose average is due for a recompute. */
-export const userMinutesMessage = z.object({
-  minutes: z.array(z.object({ user_id: z.string(), minute: z.string() })),
-});
-export type UserMinutesMessage = z.output<typeof userMinutesMessage>;
-
-interface Waiter {
-  minute: UserMinute;
-  done: (err?: Error) => void;
-}
-
-// Group commit: while a send is out, new user-minutes wait and leave together in the next message, the
-// same user-minute once. An idle caller's message leaves at once (no timer), so on Lambda (one request
-// per container) nothing changes; when requests pile up (the local runtime runs every request in one
-// process, and SQS costs per message) they share messages: at 1,000 PUT/s about one message per ten
-// PUTs. Every waiter's minute was stored before it was queued here, so one mention covers all waiters
-// of a minute.
-const waiting: Waiter[] = [];
-let sending = false;
-
-/** Identifies a user-minute, for grouping. */
-export const minuteId = (m: UserMinute) => `${m.user_id}\n${m.minute}`;
-
-const takeBatch = () => {
-  const ids = new Set<string>();
-  for (const w of waiting) {
-    ids.add(minuteId(w.minute));
-    if (ids.size === MINUTES_PER_MESSAGE) break;
-  }
-  const taken: Waiter[] = [];
-  const kept: Waiter[] = [];
-  for (const w of waiting) (ids.has(minuteId(w.minute)) ? taken : kept).push(w);
-  waiting.splice(0, waiting.length, ...kept);
-  return taken;
-};
-
-const sendBatch = async (waiters: Waiter[]) => {
-  const minutes = new Map(waiters.map((w) => [minuteId(w.minute), w.minute]));
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl('locationMinutes'),
-      MessageBody: minuteMessage([...minutes.values()]),
-    }),
-  );
-};
-
-const pump = () => {
-  if (sending || waiting.length === 0) return;
-  const batch = takeBatch();
-  sending = true;
-  sendBatch(batch)
-    .then(
-      () => {
-        for (const w of batch) w.done();
-      },
-      (err: Error) => {
-        for (const w of batch) w.done(err);
-      },
-    )
-    .finally(() => {
-      sending = false;
-      pump();
-    });
-};
-
-/** Asks the averaging consumer to recompute these user-minutes; resolves once all are queued. */
-export const enqueueMinutes = async (minutes: UserMinute[]): Promise<void> => {
-  const queued = minutes.map(
-    (minute) =>
-      new Promise<void>((resolve, reject) => {
-        waiting.push({ minute, done: (err) => (err ? reject(err) : resolve()) });
-      }),
-  );
-  pump();
-  await Promise.all(queued);
 };
 
 /** Every stored point of a user-minute, read consistently so a point just stored is included. */

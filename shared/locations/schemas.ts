@@ -116,3 +116,10 @@ export const averagesPage = z
   .meta({ id: 'LocationAverages' });
 
 export type MinuteAverage = z.output<typeof minuteAverage>;
+
+/** The body of a user-minutes message: the minutes whose average is due for a recompute. */
+export const userMinutesMessage = z.object({
+  minutes: z.array(z.object({ user_id: z.string(), minute: z.string() })),
+});
+export type UserMinutesMessage = z.output<typeof userMinutesMessage>;
+export type UserMinute = UserMinutesMessage['minutes'][number];

@@ -3,7 +3,6 @@ import { notFound } from '../../core/errors.ts';
 import { logger } from '../../core/observability.ts';
 import { InvalidDepartures } from '../departures.ts';
 import {
-  enqueueScans,
   failQuery,
   getQuery,
   getResult,
@@ -14,6 +13,7 @@ import {
   recordPartial,
   succeedQuery,
 } from '../query-repository.ts';
+import { enqueueScans } from '../queue.ts';
 import type { ScanFileMessage, StatsQuery } from '../schemas.ts';
 import { filesOfRange, statsOfRange, sumBytes, totalsOfObject } from './country-stats.ts';
 

@@ -1,16 +1,7 @@
-import * as z from 'zod';
 import { classify, type Outcome } from '../classify.ts';
 import { loadRegistry } from '../registry.ts';
-import type { Claim } from '../repository.ts';
-import type { EventErrorCode } from '../schemas.ts';
-
-/** The body of an ingest queue message: one request's events of one application. */
-export const ingestMessage = z.object({
-  application_id: z.string().min(1),
-  received_at: z.iso.datetime(),
-  events: z.array(z.object({ id: z.string().min(1), event: z.unknown() })),
-});
-export type IngestMessage = z.output<typeof ingestMessage>;
+import { type Claim, claimOutcome, writeCopies } from '../repository.ts';
+import type { EventErrorCode, IngestMessage } from '../schemas.ts';
 
 /** Decides every event of a queue message against its application's types as they are now. */
 export const outcomesOfMessage = async (message: IngestMessage): Promise<Outcome[]> => {
@@ -105,3 +96,7 @@ export const storeAll = async (outcomes: Outcome[], store: Store): Promise<Tally
   await store.writeCopies(copies);
   return tally;
 };
+
+/** One ingest queue message: its events decided and stored, each once however often it is delivered. */
+export const processMessage = async (message: IngestMessage): Promise<Tally> =>
+  storeAll(await outcomesOfMessage(message), { claim: claimOutcome, writeCopies });

@@ -1,17 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
 import { type Caller, ownerScope } from '../../core/auth.ts';
-import { sqs } from '../../core/aws/sqs.ts';
 import { mapBounded } from '../../core/concurrency.ts';
-import { queueUrl } from '../../core/env.ts';
 import { notFound, validationError } from '../../core/errors.ts';
 import { logger } from '../../core/observability.ts';
 import { classify } from '../classify.ts';
+import { enqueueReplayPage } from '../queue.ts';
 import { loadRegistry } from '../registry.ts';
 import { completePage, createJob, failJob, type ReplayJob, readJob } from '../replay-repository.ts';
 import { type ErrorRecord, queryErrors, replayedBy, storeReplayed, writeCopies } from '../repository.ts';
-import type { ReplayBody, ReplayStatus } from '../schemas.ts';
+import type { ReplayBody, ReplayMessage, ReplayStatus } from '../schemas.ts';
 import { timeKey } from '../timestamps.ts';
 
 // A replay walks the matched error records newest first, one page per queue message: each message
@@ -22,18 +19,6 @@ import { timeKey } from '../timestamps.ts';
 // receive; what no code sees (a crash or a timeout on the last receive) is left to the stall deadline.
 const PAGE = 50;
 const IN_FLIGHT = 8;
-
-/** The body of a replay queue message: which page of which replay. */
-export const replayMessage = z.object({ replay_id: z.string().min(1), page: z.number().int().min(0) });
-export type ReplayMessage = z.output<typeof replayMessage>;
-
-const enqueuePage = (replayId: string, page: number) =>
-  sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl('eventsReplay'),
-      MessageBody: JSON.stringify({ replay_id: replayId, page }),
-    }),
-  );
 
 const publicStatus = (job: ReplayJob): ReplayStatus => ({
   replay_id: job.replay_id,
@@ -72,7 +57,7 @@ export const startReplay = async (caller: Caller, body: ReplayBody) => {
   };
   await createJob(job);
   try {
-    await enqueuePage(job.replay_id, 0);
+    await enqueueReplayPage(job.replay_id, 0);
   } catch (err) {
     // Nothing will ever run the replay: it ends here, and the request fails (500) as the send did.
     await failJob(job.replay_id, new Date().toISOString());
@@ -152,7 +137,7 @@ const replayJobPage = async (job: ReplayJob, pageNumber: number) => {
   if (job.pages_done !== pageNumber) {
     // A redelivery of a recorded page: its successor may not have been queued before a crash.
     if (job.pages_done === pageNumber + 1 && job.status === 'running')
-      await enqueuePage(job.replay_id, job.pages_done);
+      await enqueueReplayPage(job.replay_id, job.pages_done);
     return NOTHING;
   }
   const page = await queryErrors(
@@ -185,6 +170,6 @@ const replayJobPage = async (job: ReplayJob, pageNumber: number) => {
     still_failing: stillFailing,
     nextBefore: page.last,
   });
-  if (page.last !== undefined) await enqueuePage(job.replay_id, pageNumber + 1);
+  if (page.last !== undefined) await enqueueReplayPage(job.replay_id, pageNumber + 1);
   return recorded ? { replayed, stillFailing } : NOTHING;
 };

@@ -1,7 +1,8 @@
 import { mapBounded } from '../../core/concurrency.ts';
 import { type BulkRow, bulkRows, planImport } from '../bulk.ts';
 import { type Datapoint, requireDatapoint } from '../datapoint.ts';
-import { enqueueMinutes, storePoint } from '../repository.ts';
+import { enqueueMinutes } from '../queue.ts';
+import { storePoint } from '../repository.ts';
 
 const IMPORT_CONCURRENCY = 32;
 

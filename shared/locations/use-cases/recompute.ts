@@ -2,13 +2,9 @@ import { mapBounded } from '../../core/concurrency.ts';
 import { logger } from '../../core/observability.ts';
 import type { Delivery } from '../../core/sqs.ts';
 import { minuteAverage } from '../averages.ts';
-import {
-  minuteId,
-  minutePoints,
-  saveAverage,
-  type UserMinute,
-  type UserMinutesMessage,
-} from '../repository.ts';
+import { minuteId } from '../minutes.ts';
+import { minutePoints, saveAverage } from '../repository.ts';
+import type { UserMinute, UserMinutesMessage } from '../schemas.ts';
 
 // The averaging consumer's logic, apart from ingest so its bundle does not carry the zone lookup.
 const RECOMPUTE_CONCURRENCY = 4;

@@ -2,11 +2,11 @@ import { describe, expect, test } from '@jest/globals';
 import {
   checkEnvelopes,
   eventsOfBody,
-  type IngestMessage,
   packMessages,
   queueJson,
   sendBatches,
 } from '../../../shared/events/ingest.ts';
+import type { IngestMessage } from '../../../shared/events/schemas.ts';
 
 /** The characters SQS accepts in a message body, narrowed to the BMP as the local emulator does. */
 const SQS_SAFE = /^[\t\n\r\u0020-\ud7ff\ue000-\ufffd]*$/;

@@ -373,9 +373,8 @@ describe('enqueue', () => {
 
 describe('the sample SQS event', () => {
   test('is a message the consumer understands', async () => {
-    const { ingestMessage, outcomesOfMessage } = await import(
-      '../../../shared/events/use-cases/processing.ts'
-    );
+    const { ingestMessage } = await import('../../../shared/events/schemas.ts');
+    const { outcomesOfMessage } = await import('../../../shared/events/use-cases/processing.ts');
     const sample = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', '..', 'events', 'events', 'process.json'), 'utf8'),
     );

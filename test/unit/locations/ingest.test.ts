@@ -3,7 +3,7 @@ import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-d
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { UserMinutesMessage } from '../../../shared/locations/repository.ts';
+import type { UserMinutesMessage } from '../../../shared/locations/schemas.ts';
 import { conditionFailed } from '../helpers/aws-errors.ts';
 import { useSecrets } from '../helpers/secrets.ts';
 import { lambdaContext, sqsEvent, sqsRecord } from '../helpers/sqs.ts';
@@ -105,7 +105,7 @@ describe('bulk import', () => {
 
 describe('enqueueing user-minutes', () => {
   test('minutes queued while a send is out leave together in the next message, each minute once', async () => {
-    const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
+    const { enqueueMinutes } = await import('../../../shared/locations/queue.ts');
     sqs.on(SendMessageCommand).callsFake(() => new Promise((r) => setTimeout(() => r({}), 20)));
     const minute = (user: string) => ({ user_id: user, minute: '2021-01-01T00:00:00Z' });
     const first = ['a', 'b', 'c', 'd'].map((u) => enqueueMinutes([minute(u)]));
@@ -120,7 +120,7 @@ describe('enqueueing user-minutes', () => {
   });
 
   test('a failed send fails its callers, and the next caller is sent afresh', async () => {
-    const { enqueueMinutes } = await import('../../../shared/locations/repository.ts');
+    const { enqueueMinutes } = await import('../../../shared/locations/queue.ts');
     sqs.on(SendMessageCommand).rejectsOnce(new Error('queue down')).resolves({});
     await expect(enqueueMinutes([{ user_id: 'a', minute: 'm' }])).rejects.toThrow('queue down');
     await expect(enqueueMinutes([{ user_id: 'a', minute: 'm' }])).resolves.toBeUndefined();
