@@ -1,3 +1,4 @@
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
@@ -168,13 +169,6 @@ export const toResponse = (result: HttpResult): HttpResponse => {
   return { statusCode: result.status, headers, body };
 };
 
-/** Every log line of a request carries the API Gateway request id, as the access log does. */
-const correlationId = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
-  before: (request) => {
-    logger.setCorrelationId(request.event.requestContext?.requestId);
-  },
-});
-
 const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
   onError: (request) => {
     request.response = toErrorResponse(request.error);
@@ -184,8 +178,10 @@ const errorMapper = (): middy.MiddlewareObj<HttpEvent, HttpResponse> => ({
 const chain = (spec: { metrics?: boolean }) => {
   const base = middy<HttpEvent, HttpResponse>()
     .use(tracing())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(correlationId());
+    // Every log line of a request carries the API Gateway request id, as the access log does.
+    .use(
+      injectLambdaContext(logger, { resetKeys: true, correlationIdPath: correlationPaths.API_GATEWAY_HTTP }),
+    );
   // errorMapper is registered last so its onError runs first and always produces the response.
   return (spec.metrics ? base.use(logMetrics(metrics)) : base).use(errorMapper());
 };

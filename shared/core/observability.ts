@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { search } from '@aws-lambda-powertools/logger/correlationId';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type middy from '@middy/core';
 import { env } from './env.ts';
 
 const serviceName = env.POWERTOOLS_SERVICE_NAME;
-export const logger = new Logger({ serviceName });
+export const logger = new Logger({ serviceName, correlationIdSearchFn: search });
 export const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName });
 
 // Loaded only where tracing is on (Lambda): merely importing the X-Ray SDK installs async hooks that

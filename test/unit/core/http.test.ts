@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { notFound } from '../../../shared/core/errors.ts';
 import { type HttpEvent, httpRoute, jsonDepth, ok, toErrorResponse } from '../../../shared/core/http.ts';
 import { MAX_JSON_DEPTH } from '../../../shared/core/json-bytes.ts';
+import { logger } from '../../../shared/core/observability.ts';
 
 const context = {
   functionName: 'test',
@@ -43,6 +44,18 @@ const call = async (e: HttpEvent) => {
 };
 
 describe('the HTTP chain', () => {
+  test("logs a request under API Gateway's request id (the logger's correlation id)", async () => {
+    let seen: unknown;
+    const logging = httpRoute({}, async () => {
+      seen = logger.getCorrelationId();
+      return ok({});
+    });
+    const e = event();
+    (e.requestContext as { requestId?: string }).requestId = 'apigw-request-7';
+    await logging(e, context);
+    expect(seen).toBe('apigw-request-7');
+  });
+
   test('hands validated input and the caller to the route and serialises its result as JSON', async () => {
     const res = await call(event({ body: '{"name":"a"}', queryStringParameters: { n: '3' } }));
     expect(res.statusCode).toBe(200);
