@@ -36,7 +36,7 @@ const apiUrl = (path: string) => new URL(path.replace(/^\//, ''), document.baseU
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
 
-export const withQuery = (path: string, query: Query = {}) => {
+const withQuery = (path: string, query: Query = {}) => {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query))
     if (v !== undefined && v !== null && v !== '') params.set(k, String(v));

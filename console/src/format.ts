@@ -16,7 +16,6 @@ export const duration = (ms: number) => {
 export const fromLocalInput = (value: string) => (value ? new Date(`${value}Z`).toISOString() : undefined);
 export const toLocalInput = (date: Date) => date.toISOString().slice(0, 16);
 
-export const today = () => new Date().toISOString().slice(0, 10);
 export const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
 
 export const number = (n: number | null | undefined, digits = 2) =>

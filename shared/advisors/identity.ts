@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 // the same item, which makes re-imports idempotent without a lookup table.
 
 /** Unicode NFC, trimmed, inner whitespace collapsed, lower case. */
-export const normaliseName = (name: string): string =>
+const normaliseName = (name: string): string =>
   name.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 // U+0001 sorts below every character a name may contain (schemas refuse control characters), so

@@ -5,7 +5,7 @@ import type { ImportFile } from './schemas.ts';
 // Turns a validated import file into records and decides, against what is stored, which are new and
 // which changed. Pure, so the created/updated counts are tested without a table.
 
-export interface AccountRecord {
+interface AccountRecord {
   type: string;
   cents: number;
 }

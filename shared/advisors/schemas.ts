@@ -116,9 +116,9 @@ export const clientSummary = z
 
 export type ClientSummary = z.output<typeof clientSummary>;
 
-export const account = z.object({ type: z.string(), value: z.number() }).meta({ id: 'Account' });
+const account = z.object({ type: z.string(), value: z.number() }).meta({ id: 'Account' });
 
-export const advisorClient = z
+const advisorClient = z
   .object({
     id: z.string(),
     first_name: z.string(),

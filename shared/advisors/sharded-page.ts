@@ -5,7 +5,7 @@
 /** A DynamoDB position to continue a shard's Query from. */
 export type Position = Record<string, unknown>;
 
-export interface ShardRead<T> {
+interface ShardRead<T> {
   items: T[];
   /** Where the shard's Query stopped; absent when the shard has nothing more. */
   next?: Position;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { SCOPES } from '../core/auth.ts';
 
-export const scopeSchema = z.enum(SCOPES);
+const scopeSchema = z.enum(SCOPES);
 
 export const createApplicationBody = z
   .object({

@@ -10,7 +10,7 @@ export const isCalendarDate = (value: string): boolean => {
   return Number.isFinite(time) && new Date(time).toISOString().slice(0, 10) === value;
 };
 
-export const todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);
+const todayUtc = (now = new Date()) => now.toISOString().slice(0, 10);
 
 /** Later than today in UTC. */
 export const isFutureDate = (value: string, now = new Date()) => value > todayUtc(now);

@@ -102,7 +102,7 @@ export const readDuration = (bytes: Uint8Array, i: number, end: number, out: Dur
 };
 
 /** Parses bytes[start, end) as a duration into `out`; false when they are not one (or not all of them). */
-export const parseDurationBytes = (bytes: Uint8Array, start: number, end: number, out: Duration): boolean =>
+const parseDurationBytes = (bytes: Uint8Array, start: number, end: number, out: Duration): boolean =>
   readDuration(bytes, start, end, out) === end;
 
 /** The duration a string spells, or undefined when it is not a strict ISO 8601 duration. */

@@ -14,8 +14,8 @@ export const jobIdPath = z.object({ job_id: z.string().min(1).max(64) });
 export const queryIdPath = z.object({ query_id: z.string().min(1).max(64) });
 
 /** The synchronous route answers at most this many dates; an asynchronous query ten times as many. */
-export const MAX_STATS_DATES = 366;
-export const MAX_QUERY_DATES = 3660;
+const MAX_STATS_DATES = 366;
+const MAX_QUERY_DATES = 3660;
 
 /** `from`/`to`, both inclusive: `from` not after `to`, at most `maxDates` dates. */
 const dateRange = (maxDates: number) =>
@@ -30,7 +30,7 @@ const dateRange = (maxDates: number) =>
 export const countryStatsQuery = dateRange(MAX_STATS_DATES);
 export const statsQueryRequest = dateRange(MAX_QUERY_DATES).meta({ id: 'CountryStatsQueryRequest' });
 
-export const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
+const JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export const acceptedJob = z
@@ -53,7 +53,7 @@ export const job = z
   .meta({ id: 'BusJob' });
 export type Job = z.output<typeof job>;
 
-export const countryDay = z
+const countryDay = z
   .object({
     date: z.string(),
     country: z.string(),

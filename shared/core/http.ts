@@ -75,7 +75,7 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
 const DEFAULT_MAX_BODY = 1024 * 1024;
 const JSON_TYPES = /^(application\/(.+\+)?json|text\/plain)$/;
 
-export const mediaType = (event: HttpEvent): string =>
+const mediaType = (event: HttpEvent): string =>
   (event.headers?.['content-type'] ?? event.headers?.['Content-Type'] ?? '')
     .split(';')[0]!
     .trim()
@@ -160,7 +160,7 @@ export const toErrorResponse = (err: unknown): HttpResponse => {
   return toResponse({ status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } });
 };
 
-export const toResponse = (result: HttpResult): HttpResponse => {
+const toResponse = (result: HttpResult): HttpResponse => {
   // Every response names its type (API.md), a body-less 204 included.
   const headers: Record<string, string> = { 'content-type': 'application/json', ...result.headers };
   if (result.body === undefined) return { statusCode: result.status, headers };

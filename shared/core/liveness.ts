@@ -6,7 +6,7 @@ import { env } from './env.ts';
 // timeout when its invocation crashed or timed out (lib/routes.ts stallSeconds).
 
 /** The instant work still in progress at `progressAt` counts as stalled. */
-export const stallDeadline = (progressAt: string, stallSeconds: number) =>
+const stallDeadline = (progressAt: string, stallSeconds: number) =>
   new Date(Date.parse(progressAt) + stallSeconds * 1000);
 
 /** When active (queued or running) work that last progressed at `progressAt` stalled; undefined if it has not. */

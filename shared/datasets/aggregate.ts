@@ -41,7 +41,7 @@ const json = (bytes: Uint8Array) => JSON.parse(Buffer.from(bytes).toString('utf8
  * Group keys sort numbers (and numeric strings) by value first, then other strings by code point,
  * then booleans; a number sorts before the numeric string that spells the same value.
  */
-export const compareKeys = (a: Scalar, b: Scalar): number => {
+const compareKeys = (a: Scalar, b: Scalar): number => {
   const rank = (v: Scalar) => (typeof v === 'boolean' ? 2 : Number.isNaN(numericValue(v)) ? 1 : 0);
   const ra = rank(a);
   const rb = rank(b);

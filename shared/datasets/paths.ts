@@ -23,7 +23,7 @@ const suggestions = (catalogue: Catalogue, name: string): string[] => {
 };
 
 /** The catalogue entry a requested path names; a 400 listing candidates when there is none or several. */
-export const resolvePath = (catalogue: Catalogue, name: string, param: string): CatalogueEntry => {
+const resolvePath = (catalogue: Catalogue, name: string, param: string): CatalogueEntry => {
   const exact = catalogue.paths.find((p) => p.path === name);
   if (exact) return exact;
   const matches = catalogue.paths.filter((p) => endsWithName(p, name));

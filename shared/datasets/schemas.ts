@@ -5,7 +5,7 @@ export const MAX_INLINE_BYTES = 5 * 1024 * 1024;
 /** How long a presigned upload URL stays valid. */
 export const UPLOAD_URL_SECONDS = 3600;
 
-export const datasetStatus = z.enum(['uploading', 'processing', 'ready', 'failed']);
+const datasetStatus = z.enum(['uploading', 'processing', 'ready', 'failed']);
 export type DatasetStatus = z.output<typeof datasetStatus>;
 
 export const datasetIdPath = z.object({ dataset_id: z.string().min(1).max(64) });
@@ -63,7 +63,7 @@ export const createdUpload = z
   })
   .meta({ id: 'DatasetUpload' });
 
-export const fieldSchema = z.object({
+const fieldSchema = z.object({
   path: z.string(),
   type: z.enum(['number', 'string', 'boolean', 'object', 'array', 'mixed']).meta({
     description:
@@ -73,7 +73,7 @@ export const fieldSchema = z.object({
   count: z.number().int().meta({ description: 'Non-null values at this path' }),
 });
 
-export const datasetError = z.object({
+const datasetError = z.object({
   message: z.string(),
   offset: z.number().int().optional().meta({ description: 'Byte offset of the first error in the file' }),
 });

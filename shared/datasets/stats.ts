@@ -26,7 +26,7 @@ export interface CategoricalStats {
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** The q-quantile of ascending `sorted` (pandas/numpy linear interpolation). */
-export const quantile = (sorted: Float64Array, q: number): number => {
+const quantile = (sorted: Float64Array, q: number): number => {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const a = sorted[lo]!;

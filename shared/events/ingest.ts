@@ -2,10 +2,10 @@ import { payloadTooLarge, validationError } from '../core/errors.ts';
 import { zodDetails } from '../core/validation.ts';
 import { type Envelope, envelope, type IngestMessage, type IngestResult } from './schemas.ts';
 
-export const MAX_EVENTS_PER_REQUEST = 500;
+const MAX_EVENTS_PER_REQUEST = 500;
 // An event travels in one SQS message (256 KiB) and is stored in one DynamoDB item (400 KB); its
 // size is that of its JSON as queued (escapes included).
-export const MAX_EVENT_BYTES = 200 * 1024;
+const MAX_EVENT_BYTES = 200 * 1024;
 // Several events share a message; small messages keep a consumer's batch evenly spread.
 const MESSAGE_TARGET_BYTES = 64 * 1024;
 // SendMessageBatch takes at most 10 entries and 256 KiB in all.

@@ -43,7 +43,7 @@ export const addOne = (attributes: string[]) => ({
   ExpressionAttributeValues: { ':one': 1 },
 });
 
-export type Interval = 'hour' | 'day';
+type Interval = 'hour' | 'day';
 
 export interface SummaryRange {
   from: string;
@@ -52,7 +52,7 @@ export interface SummaryRange {
 }
 
 const HOUR_MS = 3_600_000;
-export const MAX_SUMMARY_DAYS = 31;
+const MAX_SUMMARY_DAYS = 31;
 const WHOLE_HOUR = /^\d{4}-\d\d-\d\dT\d\d:00(:00(\.0+)?)?(Z|[+-]00:00)$/;
 
 // Date.parse rolls `02-30` over into March: a real hour reads back as written.
@@ -84,7 +84,7 @@ export const summaryRange = (range: SummaryRange) => {
   };
 };
 
-export interface TypeCount {
+interface TypeCount {
   owner: string | null;
   category: string | null;
   name: string | null;

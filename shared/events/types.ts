@@ -5,7 +5,7 @@ import { validationError } from '../core/errors.ts';
 import { zodDetails } from '../core/validation.ts';
 import { ENVELOPE_FIELDS, eventTypes, strictEnvelope } from './schemas.ts';
 
-export const MODES = ['enforce', 'warn', 'off'] as const;
+const MODES = ['enforce', 'warn', 'off'] as const;
 export type Mode = (typeof MODES)[number];
 export const GLOBAL_OWNER = 'global';
 

@@ -96,7 +96,7 @@ export const averagesQuery = pageQuery
 
 export const averagesPath = z.object({ user_id: userId });
 
-export const minuteAverage = z
+const minuteAverage = z
   .object({
     minute: z.string().meta({ example: '2017-01-01T18:05:00Z' }),
     lat: z.number(),

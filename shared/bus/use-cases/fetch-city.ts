@@ -8,7 +8,7 @@ import { finishJob, getJob, isActive, markRunning, recordCity } from '../reposit
 import type { FetchCityMessage, Job } from '../schemas.ts';
 import { isTransient, openCityStats } from '../upstream.ts';
 
-export const FETCH_POLICY = { attempts: 6, baseMs: 250, capMs: 8000 };
+const FETCH_POLICY = { attempts: 6, baseMs: 250, capMs: 8000 };
 const ATTEMPT_TIMEOUT_MS = 300_000;
 /** Time kept back from the function's deadline to record the outcome. */
 const SAFETY_MS = 20_000;

@@ -14,7 +14,7 @@ export const outcomesOfMessage = async (message: IngestMessage): Promise<Outcome
   );
 };
 
-export interface TypeTally {
+interface TypeTally {
   category: string;
   name: string;
   mode: string;
