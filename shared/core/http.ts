@@ -25,6 +25,7 @@ import {
   OPEN_ARRAY,
   OPEN_OBJECT,
   QUOTE,
+  TOO_DEEP,
 } from './json-bytes.ts';
 import { logger, metrics, tracing } from './observability.ts';
 import { zodDetails } from './validation.ts';
@@ -105,6 +106,11 @@ export const jsonDepth = (raw: Buffer): number => {
   return deepest;
 };
 
+/** Refuses a parsed JSON body nested deeper than MAX_JSON_DEPTH (a validation error). */
+export const checkJsonDepth = (raw: Buffer): void => {
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw validationError(`Request body is ${TOO_DEEP}`);
+};
+
 const parseJson = (raw: Buffer): unknown => {
   if (raw.length === 0) return undefined;
   let parsed: unknown;
@@ -113,9 +119,7 @@ const parseJson = (raw: Buffer): unknown => {
   } catch (err) {
     throw invalidJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }
-  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
-    throw validationError(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  }
+  checkJsonDepth(raw);
   return parsed;
 };
 
