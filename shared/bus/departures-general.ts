@@ -1,4 +1,9 @@
-import {
+import * as json from '../core/json-bytes.ts';
+import type { DepartureTotals } from './departures.ts';
+import { type Duration, parseIsoDuration, readDuration } from './duration.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use, in the loops too.
+const {
   BACKSLASH,
   bytesOf,
   CLOSE_ARRAY,
@@ -20,9 +25,7 @@ import {
   stringEnd,
   TRUE,
   ZERO,
-} from '../core/json-bytes.ts';
-import type { DepartureTotals } from './departures.ts';
-import { type Duration, parseIsoDuration, readDuration } from './duration.ts';
+} = json;
 
 // The scanner's general path: one departure in any valid JSON spelling — keys in any order, whitespace,
 // escapes, unknown keys with values of any kind (skipped), numbers like 5.7e1 — read from the bytes

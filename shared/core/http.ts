@@ -17,18 +17,13 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.ts';
-import {
-  BACKSLASH,
-  CLOSE_ARRAY,
-  CLOSE_OBJECT,
-  MAX_JSON_DEPTH,
-  OPEN_ARRAY,
-  OPEN_OBJECT,
-  QUOTE,
-  TOO_DEEP,
-} from './json-bytes.ts';
+import * as json from './json-bytes.ts';
 import { logger, metrics, tracing } from './observability.ts';
 import { zodDetails } from './validation.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use (jsonDepth's loop).
+const { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, MAX_JSON_DEPTH, OPEN_ARRAY, OPEN_OBJECT, QUOTE, TOO_DEEP } =
+  json;
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;

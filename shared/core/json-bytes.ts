@@ -6,11 +6,11 @@ export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
 export const COMMA = 0x2c;
 export const COLON = 0x3a;
-export const DOT = 0x2e;
-export const PLUS = 0x2b;
+const DOT = 0x2e;
+const PLUS = 0x2b;
 export const MINUS = 0x2d;
 export const ZERO = 0x30;
-export const NINE = 0x39;
+const NINE = 0x39;
 export const OPEN_OBJECT = 0x7b;
 export const CLOSE_OBJECT = 0x7d;
 export const OPEN_ARRAY = 0x5b;
@@ -24,7 +24,7 @@ export const BOM = [0xef, 0xbb, 0xbf] as const;
 export const bytesOf = (text: string) => Uint8Array.from(Buffer.from(text, 'latin1'));
 export const TRUE = bytesOf('true');
 export const FALSE = bytesOf('false');
-export const NULL = bytesOf('null');
+const NULL = bytesOf('null');
 /** The literal a value starting with byte `b` must be, if any. */
 export const literalStartingWith = (b: number | undefined) =>
   b === TRUE[0] ? TRUE : b === FALSE[0] ? FALSE : b === NULL[0] ? NULL : undefined;
@@ -72,7 +72,7 @@ export const Fault = {
 export type Fault = (typeof Fault)[keyof typeof Fault];
 
 /** What a scan reports besides its result, written in place so that the scanners allocate nothing. */
-export interface Scan {
+interface Scan {
   /** Where the last scan that failed found the offending byte (`end` if the data ended first). */
   at: number;
   /** Whether the last string scanned had escapes. */

@@ -1,4 +1,8 @@
-import {
+import * as json from '../core/json-bytes.ts';
+import { findSyntaxFault } from './syntax.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use (+29% instructions).
+const {
   BACKSLASH,
   BOM,
   CLOSE_ARRAY,
@@ -11,8 +15,7 @@ import {
   QUOTE,
   TOO_DEEP,
   WHITESPACE,
-} from '../core/json-bytes.ts';
-import { findSyntaxFault } from './syntax.ts';
+} = json;
 
 // A streaming reader for the three framings API.md accepts: a JSON array of objects, NDJSON, and
 // objects simply concatenated (with or without whitespace). It scans bytes chunk by chunk, keeping
