@@ -1,6 +1,9 @@
-import { CLOSE_ARRAY, COMMA, OPEN_ARRAY, OPEN_OBJECT, WHITESPACE } from '../core/json-bytes.ts';
+import * as json from '../core/json-bytes.ts';
 import { GeneralRecord, NEED_MORE } from './departures-general.ts';
 import { UsualRecords, WINDOW } from './departures-usual.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use (scan's loop).
+const { CLOSE_ARRAY, COMMA, OPEN_ARRAY, OPEN_OBJECT, WHITESPACE } = json;
 
 // A streaming scanner for a city-day file: a JSON array of departures, fed chunk by chunk, that keeps
 // only the running totals the statistics need. The usual layout (the upstream's key order and spacing)
