@@ -29,7 +29,8 @@ const {
 
 // The scanner's general path: one departure in any valid JSON spelling — keys in any order, whitespace,
 // escapes, unknown keys with values of any kind (skipped), numbers like 5.7e1 — read from the bytes
-// without building objects, so that it gives the totals JSON.parse would.
+// without building objects, so that it gives the totals JSON.parse would. Its strings, numbers and
+// literals are json-bytes' own checks: private copies measured ~5% fewer instructions, no faster in time.
 
 /** What a read returns when the record goes on past the end of the buffer. */
 export const NEED_MORE = -1;
