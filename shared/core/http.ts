@@ -18,17 +18,13 @@ import {
   unsupportedMediaType,
   validationError,
 } from './errors.ts';
-import {
-  BACKSLASH,
-  CLOSE_ARRAY,
-  CLOSE_OBJECT,
-  MAX_JSON_DEPTH,
-  OPEN_ARRAY,
-  OPEN_OBJECT,
-  QUOTE,
-} from './json-bytes.ts';
+import * as json from './json-bytes.ts';
 import { logger, metrics, tracing } from './observability.ts';
 import { zodDetails } from './validation.ts';
+
+// Local copies: V8 reads an imported binding through its module cell at each use (jsonDepth's loop).
+const { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, MAX_JSON_DEPTH, OPEN_ARRAY, OPEN_OBJECT, QUOTE, TOO_DEEP } =
+  json;
 
 export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthContext>;
 export type HttpResponse = APIGatewayProxyStructuredResultV2;
@@ -108,6 +104,11 @@ export const jsonDepth = (raw: Buffer): number => {
   return deepest;
 };
 
+/** Refuses a parsed JSON body nested deeper than MAX_JSON_DEPTH (a validation error). */
+export const checkJsonDepth = (raw: Buffer): void => {
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) throw validationError(`Request body is ${TOO_DEEP}`);
+};
+
 const parseJson = (raw: Buffer): unknown => {
   if (raw.length === 0) return undefined;
   let parsed: unknown;
@@ -116,9 +117,7 @@ const parseJson = (raw: Buffer): unknown => {
   } catch (err) {
     throw invalidJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }
-  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
-    throw validationError(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  }
+  checkJsonDepth(raw);
   return parsed;
 };
 

@@ -1,3 +1,12 @@
+import { catalogueEntries, childNode, newNode, type PathNode, TYPE_BITS } from './extract-catalogue.ts';
+import {
+  CONTEXT_BYTES,
+  Column,
+  encodePart,
+  type Int32List,
+  int32List,
+  PartColumn,
+} from './extract-columns.ts';
 import type { JsonRecord } from './reader.ts';
 import type { Scalar } from './stats.ts';
 
@@ -10,8 +19,10 @@ import type { Scalar } from './stats.ts';
 //   comes from the same array element or record as the value.
 // The columns are cut into parts of whole records, each written out once it holds `partBytes`, so the
 // import's memory is bounded by two parts (one filling, one being written) whatever the file's size
-// (the catalogue alone grows with the number of distinct paths). A record's contexts all lie in its part, so a group_by key is always
-// found in the value's own part; dictionaries are per part and merged by value when a query reads them.
+// (the catalogue alone grows with the number of distinct paths). A record's contexts all lie in its
+// part, so a group_by key is always found in the value's own part; dictionaries are per part and merged
+// by value when a query reads them. This file holds the extract's format and the builder's walk over
+// the records; the columns it fills are in extract-columns.ts, the path tree in extract-catalogue.ts.
 
 export type FieldType = 'number' | 'string' | 'boolean' | 'object' | 'array' | 'mixed';
 
@@ -87,102 +98,6 @@ const NUMERIC = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
 export const numericValue = (v: Scalar): number =>
   typeof v === 'number' ? v : typeof v === 'string' && NUMERIC.test(v) ? Number(v) : Number.NaN;
 
-/** Column values of unknown count in a typed array that doubles as it fills. */
-class TypedList<A extends Int32Array | Float64Array> {
-  length = 0;
-  private data: A;
-  private readonly allocate: (size: number) => A;
-  constructor(allocate: (size: number) => A) {
-    this.allocate = allocate;
-    this.data = allocate(1024);
-  }
-  push(x: number) {
-    if (this.length === this.data.length) {
-      const next = this.allocate(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
-  view = () => this.data.subarray(0, this.length) as A;
-}
-
-const int32List = () => new TypedList((size) => new Int32Array(size));
-const float64List = () => new TypedList((size) => new Float64Array(size));
-
-const TYPE_BITS: Record<Exclude<FieldType, 'mixed'>, number> = {
-  number: 1,
-  string: 2,
-  boolean: 4,
-  object: 8,
-  array: 16,
-};
-
-// Rough heap cost of what a part holds, to decide when to write it out: a value is a context id, a
-// code and a number; a new dictionary entry a Map slot, an array slot and the value itself.
-const VALUE_BYTES = 16;
-const CONTEXT_BYTES = 4;
-const DICT_ENTRY_BYTES = 64;
-
-/** The values one part holds for one column. */
-class PartColumn {
-  readonly ctx = int32List();
-  readonly codes = int32List();
-  readonly num = float64List();
-  readonly dict: Scalar[] = [];
-  private readonly codeOf = new Map<Scalar, number>();
-
-  /** Adds a value; returns the bytes it added to the part. */
-  add(value: Scalar, ctx: number, numeric: number | undefined): number {
-    let added = VALUE_BYTES;
-    // Map keys compare by type and value, so 3 and "3" stay distinct categories.
-    let code = this.codeOf.get(value);
-    if (code === undefined) {
-      code = this.dict.length;
-      this.dict.push(value);
-      this.codeOf.set(value, code);
-      added += DICT_ENTRY_BYTES + (typeof value === 'string' ? 2 * value.length : 0);
-    }
-    this.codes.push(code);
-    this.ctx.push(ctx);
-    if (numeric !== undefined) this.num.push(numeric);
-    return added;
-  }
-}
-
-/** A column across the whole file: what the catalogue says of it, and the part in progress. */
-class Column {
-  readonly levels = new Set<string>();
-  readonly parts: [number, number][] = [];
-  numeric = true;
-  count = 0;
-  current: PartColumn | undefined;
-  readonly index: number;
-  constructor(index: number) {
-    this.index = index;
-  }
-}
-
-interface PathNode {
-  path: string;
-  segments: string[];
-  types: number;
-  count: number;
-  children: Map<string, PathNode> | undefined;
-  column: Column | undefined;
-}
-
-const newNode = (segments: string[]): PathNode => ({
-  path: segments.join('.'),
-  segments,
-  types: 0,
-  count: 0,
-  children: undefined,
-  column: undefined,
-});
-
-const bytesOf = (a: Int32Array | Float64Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-
 export class ExtractBuilder {
   records = 0;
   private readonly root = newNode([]);
@@ -192,7 +107,7 @@ export class ExtractBuilder {
   /** First context id of each part written so far, and of the part in progress. */
   private readonly partStarts: number[] = [0];
   private contexts = 0;
-  private parent = int32List();
+  private parent: Int32List = int32List();
   /** Columns with values in the part in progress. */
   private touched: Column[] = [];
   /** Approximate bytes held by the part in progress. */
@@ -224,19 +139,7 @@ export class ExtractBuilder {
   async flush(): Promise<void> {
     const part = this.partStarts.length - 1;
     if (this.contexts === this.partStarts[part]) return;
-    const objects: [string, Uint8Array][] = [['parent', bytesOf(this.parent.view())]];
-    for (const column of this.touched) {
-      const values = column.current!;
-      const dir = `columns/${column.index}`;
-      column.parts.push([part, values.codes.length]);
-      objects.push(
-        [`${dir}/ctx`, bytesOf(values.ctx.view())],
-        [`${dir}/codes`, bytesOf(values.codes.view())],
-      );
-      objects.push([`${dir}/dict.json`, Buffer.from(JSON.stringify(values.dict))]);
-      if (column.numeric) objects.push([`${dir}/num`, bytesOf(values.num.view())]);
-      column.current = undefined;
-    }
+    const { sections, body } = encodePart(part, this.parent, this.touched);
     this.touched = [];
     this.parent = int32List();
     this.buffered = 0;
@@ -244,14 +147,7 @@ export class ExtractBuilder {
     // The part is written while the next one fills; at most one write is in flight, so the import
     // holds at most two parts.
     const previous = this.writing;
-    const index: Record<string, [number, number]> = {};
-    let offset = 0;
-    for (const [name, bytes] of objects) {
-      index[name] = [offset, bytes.length];
-      offset += bytes.length;
-    }
-    this.sections.push(index);
-    const body = Buffer.concat(objects.map(([, bytes]) => bytes));
+    this.sections.push(sections);
     this.writing = previous.then(() => this.sink(`parts/${part}`, body));
     // Awaited by the next flush or by finish; until then a failed write must not count as unhandled.
     this.writing.catch(() => {});
@@ -267,7 +163,7 @@ export class ExtractBuilder {
       contexts: this.contexts,
       parts: this.partStarts.slice(0, -1),
       sections: this.sections,
-      paths: this.paths(),
+      paths: catalogueEntries(this.root),
     };
   }
 
@@ -277,21 +173,11 @@ export class ExtractBuilder {
     return this.contexts++;
   }
 
-  private child(node: PathNode, key: string): PathNode {
-    node.children ??= new Map();
-    let child = node.children.get(key);
-    if (!child) {
-      child = newNode([...node.segments, key]);
-      node.children.set(key, child);
-    }
-    return child;
-  }
-
   private visitObject(obj: JsonRecord, node: PathNode, ctx: number, level: string) {
     for (const key in obj) {
       const value = obj[key];
       if (value === null || value === undefined) continue;
-      const child = this.child(node, key);
+      const child = childNode(node, key);
       child.count++;
       if (Array.isArray(value)) {
         child.types |= TYPE_BITS.array;
@@ -343,48 +229,5 @@ export class ExtractBuilder {
       } else existing.column = node.column;
     }
     return node.column;
-  }
-
-  private paths(): CatalogueEntry[] {
-    const merged = new Map<string, CatalogueEntry & { bits: number; col?: Column }>();
-    const walk = (node: PathNode) => {
-      for (const child of node.children?.values() ?? []) {
-        const entry = merged.get(child.path);
-        if (entry) {
-          entry.bits |= child.types;
-          entry.count += child.count;
-          entry.col ??= child.column;
-        } else if (child.count > 0 || child.column) {
-          merged.set(child.path, {
-            path: child.path,
-            segments: child.segments,
-            type: 'mixed',
-            count: child.count,
-            bits: child.types,
-            col: child.column,
-          });
-        }
-        walk(child);
-      }
-    };
-    walk(this.root);
-    return [...merged.values()]
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
-      .map(({ bits, col, ...rest }) => {
-        const type = (Object.keys(TYPE_BITS) as (keyof typeof TYPE_BITS)[]).find(
-          (t) => TYPE_BITS[t] === bits,
-        );
-        const out: CatalogueEntry = { ...rest, type: type ?? 'mixed' };
-        if (col) {
-          out.column = {
-            index: col.index,
-            count: col.count,
-            numeric: col.numeric,
-            levels: [...col.levels].sort(),
-            parts: col.parts,
-          };
-        }
-        return out;
-      });
   }
 }

@@ -1,13 +1,29 @@
+import {
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COLON,
+  COMMA,
+  Fault,
+  isDigit,
+  literalEnd,
+  literalStartingWith,
+  MAX_JSON_DEPTH,
+  MINUS,
+  newScan,
+  numberEnd,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  skipWhitespace,
+  stringEnd,
+  TOO_DEEP,
+} from '../core/json-bytes.ts';
+
 // Locates the first JSON syntax error in a byte range. Only used once JSON.parse has rejected a
 // record (or the data ended inside one): JSON.parse reports UTF-16 positions in its own words, while
-// the API promises the byte offset, so a small recursive-descent checker walks the bytes instead.
-
-/**
- * Objects/arrays nested deeper than this (the record itself is level 1) are refused: the reader stops
- * scanning there, and this checker and the extract recurse once per level. Real records are a few
- * levels deep; it is the same limit as the API's JSON bodies.
- */
-export const MAX_RECORD_DEPTH = 64;
+// the API promises the byte offset, so a small recursive-descent checker walks the bytes instead. It
+// recurses once per level, as the extract does, so it stops at MAX_JSON_DEPTH (the record itself is
+// level 1), where the reader stops scanning too.
 
 export interface SyntaxFault {
   /** Offset of the offending byte, relative to the start of `bytes`. */
@@ -15,14 +31,17 @@ export interface SyntaxFault {
   message: string;
 }
 
-const WS = new Uint8Array(256);
-for (const b of [0x20, 0x09, 0x0a, 0x0d]) WS[b] = 1;
-const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
-const isDigit = (b: number | undefined) => b !== undefined && b >= 0x30 && b <= 0x39;
-const isHex = (b: number | undefined) =>
-  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+const FAULTS: Partial<Record<Fault, string>> = {
+  [Fault.Unterminated]: 'unterminated string',
+  [Fault.Control]: 'control character in string',
+  [Fault.Escape]: 'invalid escape',
+  [Fault.UnicodeEscape]: 'invalid \\u escape',
+  [Fault.Digit]: 'expected a digit',
+  [Fault.FractionDigit]: 'expected a digit after the decimal point',
+  [Fault.ExponentDigit]: 'expected a digit in the exponent',
+};
 
-class Fault extends Error {
+class Failure extends Error {
   readonly offset: number;
   constructor(offset: number, message: string) {
     super(message);
@@ -36,90 +55,52 @@ const describe = (bytes: Uint8Array, at: number) =>
     : `unexpected ${JSON.stringify(String.fromCharCode(bytes[at]!))}`;
 
 /** The first syntax error of the single JSON value that should fill `bytes`, or undefined if it is valid. */
-export const findSyntaxFault = (bytes: Uint8Array, maxDepth = MAX_RECORD_DEPTH): SyntaxFault | undefined => {
+export const findSyntaxFault = (bytes: Uint8Array): SyntaxFault | undefined => {
+  const end = bytes.length;
+  const scan = newScan();
   let i = 0;
   const fail = (what?: string): never => {
-    throw new Fault(i, what ? `${describe(bytes, i)}: ${what}` : describe(bytes, i));
+    throw new Failure(i, what ? `${describe(bytes, i)}: ${what}` : describe(bytes, i));
   };
-  const skipWs = () => {
-    while (i < bytes.length && WS[bytes[i]!]) i++;
-  };
-  const literal = (word: string) => {
-    for (let k = 0; k < word.length; k++, i++) if (bytes[i] !== word.charCodeAt(k)) fail(`expected ${word}`);
-  };
-  const string = () => {
-    i++;
-    for (;;) {
-      const b = bytes[i];
-      if (b === undefined) fail('unterminated string');
-      if (b === 0x22) {
-        i++;
-        return;
-      }
-      if (b! < 0x20) fail('control character in string');
-      if (b === 0x5c) {
-        i++;
-        const e = bytes[i];
-        if (e === 0x75) {
-          for (let k = 0; k < 4; k++) {
-            i++;
-            if (!isHex(bytes[i])) fail('invalid \\u escape');
-          }
-        } else if (e === undefined || !ESCAPES.has(e)) fail('invalid escape');
-      }
-      i++;
-    }
-  };
-  const number = () => {
-    if (bytes[i] === 0x2d) i++;
-    if (bytes[i] === 0x30) i++;
-    else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
-    else fail('expected a digit');
-    if (bytes[i] === 0x2e) {
-      i++;
-      if (!isDigit(bytes[i])) fail('expected a digit after the decimal point');
-      while (isDigit(bytes[i])) i++;
-    }
-    if (bytes[i] === 0x65 || bytes[i] === 0x45) {
-      i++;
-      if (bytes[i] === 0x2b || bytes[i] === 0x2d) i++;
-      if (!isDigit(bytes[i])) fail('expected a digit in the exponent');
-      while (isDigit(bytes[i])) i++;
+  /** Moves past what `next` (an index, or a Fault found at scan.at) ends. */
+  const past = (next: number, what?: string) => {
+    if (next >= 0) i = next;
+    else {
+      i = scan.at;
+      fail(what ?? FAULTS[next as Fault]);
     }
   };
   /** `depth`: the containers around the value. */
   const value = (depth: number) => {
-    skipWs();
+    i = skipWhitespace(bytes, i, end);
     const b = bytes[i];
-    if ((b === 0x7b || b === 0x5b) && depth === maxDepth) fail(`nested deeper than ${maxDepth} levels`);
-    if (b === 0x7b) return container(depth, 0x7d, true);
-    if (b === 0x5b) return container(depth, 0x5d, false);
-    if (b === 0x22) return string();
-    if (b === 0x74) return literal('true');
-    if (b === 0x66) return literal('false');
-    if (b === 0x6e) return literal('null');
-    if (b === 0x2d || isDigit(b)) return number();
+    if ((b === OPEN_OBJECT || b === OPEN_ARRAY) && depth === MAX_JSON_DEPTH) fail(TOO_DEEP);
+    if (b === OPEN_OBJECT) return container(depth, CLOSE_OBJECT, true);
+    if (b === OPEN_ARRAY) return container(depth, CLOSE_ARRAY, false);
+    if (b === QUOTE) return past(stringEnd(bytes, i, end, scan));
+    const word = literalStartingWith(b);
+    if (word) return past(literalEnd(bytes, i, end, word, scan), `expected ${Buffer.from(word).toString()}`);
+    if (b === MINUS || isDigit(b)) return past(numberEnd(bytes, i, end, scan));
     fail('expected a JSON value');
   };
   const container = (depth: number, close: number, keyed: boolean) => {
-    i++;
-    skipWs();
+    i = skipWhitespace(bytes, i + 1, end);
     if (bytes[i] === close) {
       i++;
       return;
     }
     for (;;) {
       if (keyed) {
-        skipWs();
-        if (bytes[i] !== 0x22) fail('expected a string key');
-        string();
-        skipWs();
-        if (bytes[i] !== 0x3a) fail("expected ':'");
+        i = skipWhitespace(bytes, i, end);
+        if (bytes[i] !== QUOTE) fail('expected a string key');
+        past(stringEnd(bytes, i, end, scan));
+        i = skipWhitespace(bytes, i, end);
+        if (bytes[i] !== COLON) fail("expected ':'");
         i++;
       }
       value(depth + 1);
-      skipWs();
-      if (bytes[i] === 0x2c) {
+      i = skipWhitespace(bytes, i, end);
+      if (bytes[i] === COMMA) {
         i++;
         continue;
       }
@@ -132,11 +113,11 @@ export const findSyntaxFault = (bytes: Uint8Array, maxDepth = MAX_RECORD_DEPTH):
   };
   try {
     value(0);
-    skipWs();
-    if (i < bytes.length) fail('extra data after the value');
+    i = skipWhitespace(bytes, i, end);
+    if (i < end) fail('extra data after the value');
     return undefined;
   } catch (err) {
-    if (err instanceof Fault) return { offset: err.offset, message: err.message };
+    if (err instanceof Failure) return { offset: err.offset, message: err.message };
     throw err;
   }
 };

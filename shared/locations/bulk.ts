@@ -6,8 +6,7 @@ import {
   unsupportedMediaType,
   validationError,
 } from '../core/errors.ts';
-import { jsonDepth } from '../core/http.ts';
-import { MAX_JSON_DEPTH } from '../core/json-bytes.ts';
+import { checkJsonDepth } from '../core/http.ts';
 import { checkDatapoint, type Datapoint } from './datapoint.ts';
 
 export const MAX_ROWS = 10_000;
@@ -68,9 +67,7 @@ export const jsonRows = (raw: Buffer): BulkRow[] => {
     throw invalidJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }
   // The raw body bypasses the core JSON parser, so its depth limit is applied here.
-  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
-    throw validationError(`Request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  }
+  checkJsonDepth(raw);
   if (!Array.isArray(body)) {
     throw validationError('Expected a JSON array of datapoints', [
       { path: 'body', message: 'expected an array' },

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
+import { MAX_JSON_DEPTH } from '../../../shared/core/json-bytes.ts';
 import { DatasetSyntaxError, type JsonRecord, readRecords } from '../../../shared/datasets/reader.ts';
-import { findSyntaxFault, MAX_RECORD_DEPTH } from '../../../shared/datasets/syntax.ts';
+import { findSyntaxFault } from '../../../shared/datasets/syntax.ts';
 
 const RECORDS: JsonRecord[] = [
   { id: 1, name: 'a "quoted" {brace} [bracket]', nested: { list: [1, { deep: true }], empty: {} } },
@@ -91,15 +92,15 @@ describe('the nesting limit', () => {
     return node;
   };
 
-  test('reads a record nested exactly MAX_RECORD_DEPTH levels', async () => {
-    const { records } = await read(`[${nested(MAX_RECORD_DEPTH)}]`);
-    expect(MAX_RECORD_DEPTH).toBe(64);
-    expect(unwrap(records[0], MAX_RECORD_DEPTH)).toBe(1);
+  test('reads a record nested exactly MAX_JSON_DEPTH levels', async () => {
+    const { records } = await read(`[${nested(MAX_JSON_DEPTH)}]`);
+    expect(MAX_JSON_DEPTH).toBe(64);
+    expect(unwrap(records[0], MAX_JSON_DEPTH)).toBe(1);
   });
 
   test('refuses one level more at the bracket that opens it, naming the record', async () => {
     // The second NDJSON record starts at byte 8; its 65th '{' is 64 × 5 bytes into it.
-    const text = `{"a": 1}\n${nested(MAX_RECORD_DEPTH + 1)}`;
+    const text = `{"a": 1}\n${nested(MAX_JSON_DEPTH + 1)}`;
     for (const chunkSize of [undefined, 1, 7, 4096]) {
       const error = await errorOf(text, chunkSize);
       expect(error.offset).toBe(9 + 64 * 5);
