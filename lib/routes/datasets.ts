@@ -1,3 +1,4 @@
+import { DEFAULT_PART_BYTES } from '../../shared/datasets/extract.ts';
 import type { ConsumerDef, RouteDef } from '../routes.ts';
 
 // Datasets: uploads, imports and aggregates.
@@ -46,7 +47,7 @@ export const consumers: ConsumerDef[] = [
     memoryMb: 3008,
     timeoutSeconds: 900,
     // The extract is written in parts of this size, so the import's memory does not grow with the file.
-    environment: { DATASET_PART_BYTES: String(32 * 1024 * 1024) },
+    environment: { DATASET_PART_BYTES: String(DEFAULT_PART_BYTES) },
     access: { tables: { datasets: 'readwrite' }, bucket: [{ prefix: 'datasets/', access: 'readwrite' }] },
   },
 ];

@@ -47,11 +47,7 @@ const schema = z.object({
   // records a failure.
   MAX_RECEIVE_COUNT: z.coerce.number().int().positive().optional(),
   /** datasets: a part of an import's extract is written out once it holds about this many bytes. */
-  DATASET_PART_BYTES: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .default(32 * 1024 * 1024),
+  DATASET_PART_BYTES: z.coerce.number().int().min(1).optional(),
   /** Where the /docs function finds its page (a bundled file). */
   API_DOCS_DIR: z.string().optional(),
 });

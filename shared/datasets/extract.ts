@@ -67,7 +67,7 @@ export type ObjectReader = (name: string, range?: [number, number]) => Promise<U
 /** Reads one section of one part (`parent`, `columns/3/num`); fresh bytes each call, as they are changed in place. */
 export type ExtractSource = (part: number, section: string) => Promise<Uint8Array>;
 
-/** A part is written out once its columns hold about this many bytes (env DATASET_PART_BYTES). */
+/** A part is written out once its columns hold about this many bytes (deployed as DATASET_PART_BYTES). */
 export const DEFAULT_PART_BYTES = 32 * 1024 * 1024;
 
 /**
@@ -119,7 +119,7 @@ export class ExtractBuilder {
   private readonly sink: ExtractSink;
   private readonly partBytes: number;
 
-  constructor(sink: ExtractSink, partBytes = DEFAULT_PART_BYTES) {
+  constructor(sink: ExtractSink, partBytes: number) {
     this.sink = sink;
     this.partBytes = partBytes;
   }

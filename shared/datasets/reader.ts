@@ -37,7 +37,7 @@ export class DatasetSyntaxError extends Error {
 }
 
 /** A single record larger than this is refused rather than buffered without bound. */
-export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 
 const charAt = (b: number) => JSON.stringify(String.fromCharCode(b));
 
@@ -51,7 +51,7 @@ const State = {
   done: 5, // after the closing ']': only whitespace
 } as const;
 
-export class RecordReader {
+class RecordReader {
   /** Records parsed so far. */
   records = 0;
   /** Bytes consumed so far. */

@@ -4,7 +4,7 @@ import { env } from '../../core/env.ts';
 import { conflict, notFound, validationError } from '../../core/errors.ts';
 import { logger } from '../../core/observability.ts';
 import { aggregate } from '../aggregate.ts';
-import { type Catalogue, ExtractBuilder, type ExtractSink } from '../extract.ts';
+import { type Catalogue, DEFAULT_PART_BYTES, ExtractBuilder, type ExtractSink } from '../extract.ts';
 import { extractReader, extractWriter, getCatalogue, openUpload, uploadIdOf } from '../files.ts';
 import { importFailed, visibleState } from '../lifecycle.ts';
 import { DatasetSyntaxError, readRecords } from '../reader.ts';
@@ -31,7 +31,7 @@ import { type Dataset, type S3NotificationMessage, UPLOAD_URL_SECONDS } from '..
 export const readDataset = async (
   source: Uint8Array | AsyncIterable<Uint8Array>,
   sink: ExtractSink,
-  partBytes = env.DATASET_PART_BYTES,
+  partBytes = env.DATASET_PART_BYTES ?? DEFAULT_PART_BYTES,
 ): Promise<{ records: number; bytes: number; catalogue: Catalogue }> => {
   const builder = new ExtractBuilder(sink, partBytes);
   const { records, bytes } = await readRecords(
