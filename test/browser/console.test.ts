@@ -5,6 +5,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { EyeClient } from '../../client/index.ts';
 import { type ReferenceServer, startReferenceServer } from '../../local/bus/ref-server.ts';
 import { createApp, eventually, startTestStack, type TestStack } from '../integration/harness.ts';
+import { minutesAgo } from '../unit/helpers/time.ts';
 
 // The console in a real browser (Debian's chromium) against one local stack, each test going on from
 // where the previous one left the page, as a person would. Screenshots of each view land in .tmp/console/.
@@ -22,7 +23,6 @@ const pageErrors: string[] = [];
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const view = (name: string) =>
   page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name }).click();
-const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 /** Waits until `locator` matches `n` elements (a view renders what it loads when it arrives). */
 const settlesAt = async (locator: Locator, n: number) => {
   await eventually(async () => (await locator.count()) === n, 5000).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { throttled } from '../helpers/aws-errors.ts';
 
 // What happens when the fetcher cannot finish a city for a reason its own retries do not cover (here
 // DynamoDB throttling the job's update): thrown back to SQS, except on the last receive.
@@ -14,8 +15,6 @@ beforeEach(() => {
   ddb.reset();
 });
 
-const throttled = () =>
-  Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
 const now = new Date().toISOString();
 const jobItem = (extra: Record<string, unknown> = {}) => ({
   pk: 'JOB#j1',

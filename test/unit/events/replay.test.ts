@@ -8,6 +8,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
+import { throttled } from '../helpers/aws-errors.ts';
+import { minutesAgo } from '../helpers/time.ts';
 
 // The ways a replay ends failed instead of staying queued or running for ever.
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -23,9 +25,6 @@ beforeEach(() => {
   sqs.reset();
 });
 
-const throttled = () =>
-  Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
-const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 const jobItem = (extra: Record<string, unknown> = {}) => ({
   pk: 'RP#r1',
   sk: 'RP',

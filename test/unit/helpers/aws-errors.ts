@@ -15,3 +15,7 @@ export const transactionCanceled = (codes: string[]) =>
       CancellationReasons: codes.map((Code) => ({ Code })),
     },
   );
+
+/** DynamoDB refusing a request for throughput: a failure that is not the request's fault. */
+export const throttled = () =>
+  Object.assign(new Error('slow down'), { name: 'ProvisionedThroughputExceededException' });
