@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeJourneys } from '../local/datasets/gen-journeys.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { adminApi } from './load.ts';
 
 // `npm run bench:datasets-import -- --mb 200 [--mb 2000]`: imports a generated journey file of about
 // that size through the presigned-upload path of the local stack (the import function runs in a
@@ -61,14 +62,7 @@ const runSize = async (mb: number) => {
   const { file, records, bytes } = await fileFor(mb);
   const dataDir = join(tmpdir(), `eye-bench-import-${process.pid}`);
   const stack = await startLocalStack({ port: 0, dataDir });
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${stack.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await res.json()) as Record<string, any>;
-  };
+  const api = adminApi(stack);
   try {
     // Warm the import function's environment on a tiny upload first, so its cold start (module load,
     // SDK clients) is in the baseline of both sizes alike.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { writeJourneys } from '../local/datasets/gen-journeys.ts';
 import { startLocalStack } from '../local/stack.ts';
+import { adminApi } from './load.ts';
 import type { BenchOutcome } from './run.ts';
 
 // Imports a ≥ 50 MB generated journey file through the presigned-upload path of the local stack, then
@@ -39,14 +40,7 @@ export const run = async (): Promise<BenchOutcome> => {
     const bytes = await writeJourneys(file, RECORDS, 7, true);
     const mb = bytes / 1e6;
     const stack = await startLocalStack({ port: 0, dataDir: join(dir, 'data') });
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${stack.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return (await res.json()) as Record<string, any>;
-    };
+    const api = adminApi(stack);
     try {
       process.stderr.write(`importing ${mb.toFixed(1)} MB through a presigned upload…\n`);
       const upload = await api('POST', '/datasets/uploads', { name: 'bench' });

@@ -70,3 +70,14 @@ export const paced = async (count: number, perSecond: number, call: (i: number) 
   await Promise.all(calls);
   return performance.now() - started;
 };
+
+/** One admin call to a stack, for a bench's set-up steps (not its measured load). */
+export const adminApi =
+  (stack: { url: string; adminToken: string }) => async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stack.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${stack.adminToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await res.json()) as Record<string, any>;
+  };
