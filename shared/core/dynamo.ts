@@ -80,12 +80,21 @@ export const deleteIfExists = async (input: DeleteCommandInput): Promise<boolean
 };
 
 /**
- * Every item a query matches, page after page (lib-dynamodb's paginator). Only for reads bounded by
- * their key (one user-minute, one job): request paths read one page and hand out a cursor instead.
+ * The items a query matches, page after page (lib-dynamodb's paginator), that `keep` keeps; with
+ * `want`, it stops reading once it has that many (one page of a listing whose filter drops items).
+ * Whole reads only where bounded by their key (one user-minute, one job): request paths read one
+ * page and hand out a cursor instead.
  */
-export const queryAll = async (input: QueryCommandInput): Promise<Item[]> => {
+export const queryAll = async (
+  input: QueryCommandInput,
+  options: { want?: number; keep?: (item: Item) => boolean } = {},
+): Promise<Item[]> => {
+  const { want, keep } = options;
   const items: Item[] = [];
-  for await (const page of paginateQuery({ client: dynamo }, input)) items.push(...(page.Items ?? []));
+  for await (const page of paginateQuery({ client: dynamo }, input)) {
+    for (const item of page.Items ?? []) if (!keep || keep(item)) items.push(item);
+    if (want !== undefined && items.length >= want) return items.slice(0, want);
+  }
   return items;
 };
 

@@ -1,5 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo } from '../core/aws/dynamo.ts';
+import { queryAll } from '../core/dynamo.ts';
 import { table } from './record-keys.ts';
 
 // Reading the listings' GSI partitions: a key range of one partition (past filtered pages), or of
@@ -49,31 +48,22 @@ export const collect = async (
     filterEntries.map(([field], i) => [`#f${i}`, field]),
   );
   const filterValues = Object.fromEntries(filterEntries.map(([, value], i) => [`:f${i}`, value]));
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await dynamo.send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: partition.index,
-        KeyConditionExpression: `${pkName} = :pk${condition.expression ? ` AND ${condition.expression}` : ''}`,
-        FilterExpression: filterEntries.length
-          ? filterEntries.map((_, i) => `#f${i} = :f${i}`).join(' AND ')
-          : undefined,
-        ExpressionAttributeNames: filterEntries.length ? names : undefined,
-        ExpressionAttributeValues: { ':pk': partition.pk, ...condition.values, ...filterValues },
-        ScanIndexForward: forward,
-        Limit: Math.max(want, 25),
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const key = item[sk] as string;
-      if (key !== range.gt && key !== range.lt) items.push(item);
-    }
-    start = out.LastEvaluatedKey;
-  } while (start && items.length < want);
-  return items.slice(0, want);
+  return queryAll(
+    {
+      TableName: table(),
+      IndexName: partition.index,
+      KeyConditionExpression: `${pkName} = :pk${condition.expression ? ` AND ${condition.expression}` : ''}`,
+      FilterExpression: filterEntries.length
+        ? filterEntries.map((_, i) => `#f${i} = :f${i}`).join(' AND ')
+        : undefined,
+      ExpressionAttributeNames: filterEntries.length ? names : undefined,
+      ExpressionAttributeValues: { ':pk': partition.pk, ...condition.values, ...filterValues },
+      ScanIndexForward: forward,
+      Limit: Math.max(want, 25),
+    },
+    // The bounds of an exclusive range (a cursor's own item) are read by BETWEEN and dropped here.
+    { want, keep: (item) => item[sk] !== range.gt && item[sk] !== range.lt },
+  );
 };
 
 /** Reads several partitions of the same key order as one list (a category spans its types). */

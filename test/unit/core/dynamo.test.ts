@@ -25,6 +25,21 @@ describe('core DynamoDB helpers', () => {
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(3);
   });
 
+  test('queryAll with want stops reading once it has kept that many items', async () => {
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [{ n: 1 }, { n: 2 }], LastEvaluatedKey: { pk: 'a' } })
+      .resolvesOnce({ Items: [{ n: 3 }, { n: 4 }, { n: 5 }], LastEvaluatedKey: { pk: 'b' } })
+      .resolvesOnce({ Items: [{ n: 6 }] });
+    const odd = (item: Record<string, unknown>) => (item.n as number) % 2 === 1;
+    const items = await queryAll(
+      { TableName: 't', KeyConditionExpression: 'pk = :pk' },
+      { want: 2, keep: odd },
+    );
+    expect(items).toEqual([{ n: 1 }, { n: 3 }]);
+    expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
+  });
+
   test('updateIfExists adds the existence condition to the caller’s own and returns the new item', async () => {
     ddb.on(UpdateCommand).resolves({ Attributes: { pk: 'x', v: 2 } });
     const out = await updateIfExists({
