@@ -4,7 +4,7 @@ import { dynamo } from '../core/aws/dynamo.ts';
 import { s3 } from '../core/aws/s3.ts';
 import { cancellationCodes, isConditionFailure, queryAll } from '../core/dynamo.ts';
 import { bucketName, tableName } from '../core/env.ts';
-import { NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
+import { ACTIVE_ONLY, NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { DepartureTotals } from './departures.ts';
 import type { CountryStats, JobStatus, ScanFileMessage, StatsQuery } from './schemas.ts';
 
@@ -78,9 +78,6 @@ export const getQuery = async (queryId: string): Promise<Omit<StatsQuery, 'resul
   return out.Item ? toQuery(out.Item as QueryItem) : undefined;
 };
 
-const ACTIVE_CONDITION = '#status IN (:queued, :running)';
-const ACTIVE_VALUES = { ':queued': 'queued', ':running': 'running' };
-
 /** Moves the query to `status` (and sets the fields given) if it is still queued or running. */
 const transition = async (
   queryId: string,
@@ -94,11 +91,11 @@ const transition = async (
         TableName: table(),
         Key: keys.query(queryId),
         UpdateExpression: `SET #status = :status${names.map((n) => `, ${n} = :${n}`).join('')}`,
-        ConditionExpression: status === 'running' ? '#status = :queued' : ACTIVE_CONDITION,
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: status === 'running' ? '#status = :queued' : ACTIVE_ONLY.condition,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
         ExpressionAttributeValues: {
           ':status': status,
-          ...(status === 'running' ? { ':queued': 'queued' } : ACTIVE_VALUES),
+          ...(status === 'running' ? { ':queued': 'queued' } : ACTIVE_ONLY.values),
           ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
         },
       }),
@@ -153,14 +150,14 @@ export const recordPartial = async (
               TableName: table(),
               Key: keys.query(task.query_id),
               UpdateExpression: 'SET progress_at = :now ADD files_done :one, bytes_done :bytes',
-              ConditionExpression: `${ACTIVE_CONDITION} AND ${NOT_STALLED}`,
-              ExpressionAttributeNames: { '#status': 'status' },
+              ConditionExpression: `${ACTIVE_ONLY.condition} AND ${NOT_STALLED}`,
+              ExpressionAttributeNames: ACTIVE_ONLY.names,
               ExpressionAttributeValues: {
                 ':one': 1,
                 ':bytes': task.bytes,
                 ':now': now.toISOString(),
                 ':stalledBefore': stalledBefore(queryStallSeconds(), now),
-                ...ACTIVE_VALUES,
+                ...ACTIVE_ONLY.values,
               },
             },
           },

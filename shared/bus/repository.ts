@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { dynamo } from '../core/aws/dynamo.ts';
 import { decodeCursor, encodeCursor } from '../core/cursor.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
-import { stalledBefore, stallSeconds } from '../core/liveness.ts';
+import { ACTIVE_ONLY, NOT_STALLED, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { Page } from '../core/validation.ts';
 import { keys, table } from './keys.ts';
 import { jobAsOf } from './liveness.ts';
@@ -182,15 +182,12 @@ export const recordCity = async (
         UpdateExpression: done
           ? 'SET #status = :running, progress_at = :now ADD done_ids :city, records :records, bytes :bytes'
           : 'SET #status = :running, progress_at = :now ADD failed_ids :city',
-        ConditionExpression:
-          '#status IN (:queued, :running) AND progress_at > :stalledBefore ' +
-          'AND NOT contains(done_ids, :id) AND NOT contains(failed_ids, :id)',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: `${ACTIVE_ONLY.condition} AND ${NOT_STALLED} AND NOT contains(done_ids, :id) AND NOT contains(failed_ids, :id)`,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
         ExpressionAttributeValues: {
+          ...ACTIVE_ONLY.values,
           ':city': new Set([cityId]),
           ':id': cityId,
-          ':queued': 'queued',
-          ':running': 'running',
           ':now': now.toISOString(),
           ':stalledBefore': stalledBefore(jobStallSeconds(), now),
           ...(done ? { ':records': outcome.records, ':bytes': outcome.bytes } : {}),
@@ -213,14 +210,9 @@ export const finishJob = async (jobId: string, status: 'succeeded' | 'failed', f
         TableName: table(),
         Key: keys.job(jobId),
         UpdateExpression: 'SET #status = :status, finished_at = :at',
-        ConditionExpression: '#status IN (:queued, :running)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': status,
-          ':at': finishedAt,
-          ':queued': 'queued',
-          ':running': 'running',
-        },
+        ConditionExpression: ACTIVE_ONLY.condition,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
+        ExpressionAttributeValues: { ...ACTIVE_ONLY.values, ':status': status, ':at': finishedAt },
       }),
     );
   } catch (err) {
@@ -253,14 +245,13 @@ export const expireJob = async (reading: JobReading): Promise<boolean> => {
         TableName: table(),
         Key: keys.job(reading.job.job_id),
         UpdateExpression: `SET #status = :failed, finished_at = :at${failed.length ? ', failed_ids = :ids' : ''}`,
-        ConditionExpression: '#status IN (:queued, :running) AND progress_at = :seen',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: `${ACTIVE_ONLY.condition} AND progress_at = :seen`,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
         ExpressionAttributeValues: {
+          ...ACTIVE_ONLY.values,
           ':failed': 'failed',
           ':at': reading.job.finished_at,
           ':seen': reading.progressAt,
-          ':queued': 'queued',
-          ':running': 'running',
           ...(failed.length ? { ':ids': new Set(failed) } : {}),
         },
       }),

@@ -21,6 +21,16 @@ export const stalledAt = (
   return now < deadline ? undefined : deadline;
 };
 
+/**
+ * The condition of a write that applies only to active (queued or running) work; its names and values
+ * go with it into ExpressionAttributeNames/Values.
+ */
+export const ACTIVE_ONLY = {
+  condition: '#status IN (:queued, :running)',
+  names: { '#status': 'status' },
+  values: { ':queued': 'queued', ':running': 'running' },
+} as const;
+
 /** The earliest progress instant that is not stalled at `now`: a conditional write's lower bound. */
 export const stalledBefore = (stallSeconds: number, now: Date) =>
   new Date(now.getTime() - stallSeconds * 1000).toISOString();

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from '../core/aws/dynamo.ts';
 import { isConditionFailure } from '../core/dynamo.ts';
 import { tableName } from '../core/env.ts';
-import { NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
+import { ACTIVE_ONLY, NOT_STALLED, stalledAt, stalledBefore, stallSeconds } from '../core/liveness.ts';
 import type { ReplayBody, ReplayStatus } from './schemas.ts';
 
 // One item per replay job. Its progress advances one page at a time, each step conditioned on the
@@ -27,8 +27,6 @@ export interface ReplayJob extends ReplayStatus {
 }
 
 const replayStallSeconds = () => stallSeconds('REPLAY_STALL_SECONDS');
-const ACTIVE_CONDITION = '#status IN (:queued, :running)';
-const ACTIVE_VALUES = { ':queued': 'queued', ':running': 'running' };
 
 export const createJob = async (job: ReplayJob): Promise<void> => {
   await dynamo.send(
@@ -87,10 +85,10 @@ export const completePage = async (id: string, page: number, result: PageResult,
         UpdateExpression: `SET pages_done = :next, #status = :status, finished_at = :finished, progress_at = :now${
           done ? ' REMOVE next_before' : ', next_before = :before'
         } ADD matched :m, replayed :r, still_failing :f`,
-        ConditionExpression: `pages_done = :page AND ${ACTIVE_CONDITION} AND ${NOT_STALLED}`,
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: `pages_done = :page AND ${ACTIVE_ONLY.condition} AND ${NOT_STALLED}`,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
         ExpressionAttributeValues: {
-          ...ACTIVE_VALUES,
+          ...ACTIVE_ONLY.values,
           ':now': now,
           ':stalledBefore': stalledBefore(replayStallSeconds(), at),
           ':page': page,
@@ -119,9 +117,9 @@ export const failJob = async (id: string, now: string) => {
         TableName: table(),
         Key: keys.job(id),
         UpdateExpression: 'SET #status = :failed, finished_at = :now',
-        ConditionExpression: ACTIVE_CONDITION,
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ...ACTIVE_VALUES, ':failed': 'failed', ':now': now },
+        ConditionExpression: ACTIVE_ONLY.condition,
+        ExpressionAttributeNames: ACTIVE_ONLY.names,
+        ExpressionAttributeValues: { ...ACTIVE_ONLY.values, ':failed': 'failed', ':now': now },
       }),
     );
     return true;
