@@ -10,8 +10,6 @@ import type { Job, JobStatus } from './schemas.ts';
 
 // The jobs: their items and the claims of their dates (keys.ts has the layout).
 
-const ACTIVE: JobStatus[] = ['queued', 'running'];
-
 const jobStallSeconds = () => stallSeconds('BUS_JOB_STALL_SECONDS');
 
 interface JobItem {
@@ -56,8 +54,6 @@ const readJob = (item: JobItem, now = new Date()): JobReading => {
   };
   return { ...jobAsOf(stored, progress, jobStallSeconds(), now), progressAt: progress.progressAt };
 };
-
-export const isActive = (job: Pick<Job, 'status'>) => ACTIVE.includes(job.status);
 
 const getJobItem = async (jobId: string) => {
   const out = await dynamo.send(

@@ -5,6 +5,9 @@ import { env } from './env.ts';
 // messages can legitimately stay unhandled: maxReceiveCount receives, each followed by a visibility
 // timeout when its invocation crashed or timed out (lib/routes.ts stallSeconds).
 
+/** Work is active while queued or running; only active work can progress or stall. */
+export const isActive = (status: string) => status === 'queued' || status === 'running';
+
 /** The instant work still in progress at `progressAt` counts as stalled. */
 const stallDeadline = (progressAt: string, stallSeconds: number) =>
   new Date(Date.parse(progressAt) + stallSeconds * 1000);
@@ -16,7 +19,7 @@ export const stalledAt = (
   stallSeconds: number,
   now: Date,
 ): Date | undefined => {
-  if (status !== 'queued' && status !== 'running') return undefined;
+  if (!isActive(status)) return undefined;
   const deadline = stallDeadline(progressAt, stallSeconds);
   return now < deadline ? undefined : deadline;
 };

@@ -1,10 +1,11 @@
 import { PassThrough, type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { isActive } from '../../core/liveness.ts';
 import { logger } from '../../core/observability.ts';
 import { withRetries } from '../../core/retry.ts';
 import { deleteObject, forgetCityDay, objectKey, putCityDay, storeCityDay } from '../city-days.ts';
 import { DepartureScanner, InvalidDepartures } from '../departures.ts';
-import { finishJob, getJob, isActive, markRunning, recordCity } from '../repository.ts';
+import { finishJob, getJob, markRunning, recordCity } from '../repository.ts';
 import type { FetchCityMessage, Job } from '../schemas.ts';
 import { isTransient, openCityStats } from '../upstream.ts';
 
@@ -116,7 +117,7 @@ export const fetchCity = async (
   lastReceive: boolean,
 ) => {
   const job = await getJob(message.job_id);
-  if (!job || !isActive(job)) return;
+  if (!job || !isActive(job.status)) return;
   try {
     await fetchAndRecord(job, message, remainingMs);
   } catch (err) {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.ts';
+import { isActive } from '../../core/liveness.ts';
 import { withRetries } from '../../core/retry.ts';
 import type { Page } from '../../core/validation.ts';
 import { enqueueCities } from '../queue.ts';
@@ -10,7 +11,6 @@ import {
   failJob,
   finishJob,
   getJob,
-  isActive,
   jobOfDate,
   listJobs,
   putJob,
@@ -48,7 +48,7 @@ export const newJob = (date: string, citiesTotal: number): Job => ({
 export const requestJob = async (date: string): Promise<Job> => {
   for (let round = 0; round < CLAIM_ROUNDS; round++) {
     const current = await jobOfDate(date);
-    if (current && isActive(current.job)) return current.job;
+    if (current && isActive(current.job.status)) return current.job;
     if (current?.stalled && !(await expireJob(current))) continue;
     const cities = await withRetries(CITY_LIST_POLICY, () => fetchCities(CITY_LIST_TIMEOUT_MS), isTransient);
     const job = newJob(date, cities.length);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../core/errors.ts';
+import { isActive } from '../../core/liveness.ts';
 import { logger } from '../../core/observability.ts';
 import { InvalidDepartures } from '../departures.ts';
 import {
@@ -97,7 +98,7 @@ const errorMessage = (err: unknown) => (err instanceof Error ? err.message : Str
  */
 export const scanFile = async (task: ScanFileMessage, lastReceive: boolean) => {
   const query = await getQuery(task.query_id);
-  if (!query || (query.status !== 'queued' && query.status !== 'running')) return;
+  if (!query || !isActive(query.status)) return;
   const fail = async (reason: string) => {
     logger.warn('query file failed', { query_id: task.query_id, key: task.key, error: reason });
     await failQuery(

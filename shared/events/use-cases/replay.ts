@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Caller, ownerScope } from '../../core/auth.ts';
 import { mapBounded } from '../../core/concurrency.ts';
 import { notFound, validationError } from '../../core/errors.ts';
+import { isActive } from '../../core/liveness.ts';
 import { logger } from '../../core/observability.ts';
 import { classify } from '../classify.ts';
 import { enqueueReplayPage } from '../queue.ts';
@@ -118,7 +119,7 @@ export const replayPage = async (
 ): Promise<{ replayed: number; stillFailing: number }> => {
   const job = await readJob(message.replay_id);
   if (!job) throw new Error(`replay ${message.replay_id} does not exist`);
-  if (job.status !== 'queued' && job.status !== 'running') return NOTHING;
+  if (!isActive(job.status)) return NOTHING;
   try {
     return await replayJobPage(job, message.page);
   } catch (err) {
